@@ -1,0 +1,175 @@
+/**
+ * Controllers run in-process against the store: every store event is offered to each
+ * controller, which queues keys; a pump syncs queued keys on the next turn of the event loop.
+ * `settle()` drains everything, which is how tests reach a fixed point under a virtual clock.
+ */
+import type { Clock, Timer } from './clock.js';
+import type { Obj, Store, StoreEvent } from './store.js';
+import type { EventRecorder } from './events.js';
+
+export interface Controller {
+  readonly name: string;
+  /** Queue the keys this event concerns (usually `namespace/name` of the object to reconcile). */
+  onEvent(ev: StoreEvent, queue: (key: string) => void): void;
+  /** Reconcile one key. May throw: the error is logged and the key retried with backoff. */
+  sync(key: string): void;
+}
+
+export interface SimContext {
+  store: Store;
+  clock: Clock;
+  controllers: ControllerManager;
+  recorder: EventRecorder;
+  /** Container log lines per pod uid, written by the kubelet and served by pods/log. */
+  podLogs: Map<string, string[]>;
+  log(message: string): void;
+}
+
+export class ControllerManager {
+  private readonly list: Controller[] = [];
+  private readonly queue = new Map<Controller, Set<string>>();
+  private readonly timers = new Map<string, Timer>();
+  private readonly failures = new Map<string, number>();
+  private scheduled = false;
+  private pumping = false;
+  private waiters: (() => void)[] = [];
+  private unsubscribe?: () => void;
+  stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly log: (message: string) => void = () => {},
+  ) {}
+
+  add(...controllers: Controller[]): void {
+    this.list.push(...controllers);
+  }
+
+  start(): void {
+    this.unsubscribe = this.store.subscribe((ev) => this.offer(ev));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.unsubscribe?.();
+    for (const t of this.timers.values()) this.clock.clearTimer(t);
+    this.timers.clear();
+    this.queue.clear();
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  enqueue(controller: Controller, key: string): void {
+    if (this.stopped) return;
+    let keys = this.queue.get(controller);
+    if (!keys) this.queue.set(controller, (keys = new Set()));
+    keys.add(key);
+    this.schedule();
+  }
+
+  /** Sync `key` again after `ms` of simulated time (one pending timer per controller and key; the earliest wins). */
+  enqueueAfter(controller: Controller, key: string, ms: number): void {
+    if (this.stopped) return;
+    const id = `${controller.name}\u0000${key}`;
+    const existing = this.timers.get(id);
+    const due = this.clock.now() + ms;
+    if (existing && existing.due <= due) return;
+    if (existing) this.clock.clearTimer(existing);
+    this.timers.set(
+      id,
+      this.clock.setTimer(Math.max(0, ms), () => {
+        this.timers.delete(id);
+        this.enqueue(controller, key);
+      }),
+    );
+  }
+
+  /** Resolves once no key is queued. */
+  settle(): Promise<void> {
+    if (!this.busy()) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      this.schedule();
+    });
+  }
+
+  /** Runs queued syncs now, synchronously, until nothing is queued (bounded). */
+  drain(maxSyncs = 1_000_000): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      let n = 0;
+      while (!this.stopped && n < maxSyncs) {
+        const next = this.take();
+        if (!next) break;
+        n++;
+        this.runSync(next.controller, next.key);
+      }
+    } finally {
+      this.pumping = false;
+    }
+    if (!this.busy()) for (const w of this.waiters.splice(0)) w();
+  }
+
+  private busy(): boolean {
+    for (const keys of this.queue.values()) if (keys.size) return true;
+    return false;
+  }
+
+  private offer(ev: StoreEvent): void {
+    for (const c of this.list) {
+      try {
+        c.onEvent(ev, (key) => this.enqueue(c, key));
+      } catch (err) {
+        this.log(`${c.name}: event handler failed: ${(err as Error).stack ?? err}`);
+      }
+    }
+  }
+
+  private take(): { controller: Controller; key: string } | undefined {
+    for (const [controller, keys] of this.queue) {
+      const first = keys.values().next();
+      if (!first.done) {
+        keys.delete(first.value);
+        return { controller, key: first.value };
+      }
+    }
+    return undefined;
+  }
+
+  private runSync(controller: Controller, key: string): void {
+    const id = `${controller.name}\u0000${key}`;
+    try {
+      controller.sync(key);
+      this.failures.delete(id);
+    } catch (err) {
+      const n = (this.failures.get(id) ?? 0) + 1;
+      this.failures.set(id, n);
+      const conflict = (err as { code?: number }).code === 409;
+      if (!conflict) this.log(`${controller.name} ${key}: ${(err as Error).message}`);
+      this.enqueueAfter(controller, key, Math.min(5 * 2 ** (n - 1), 1000) * (conflict ? 1 : 10));
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.drain();
+    });
+  }
+}
+
+/** `namespace/name` of an object, the usual queue key. */
+export const keyOf = (o: Obj): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+export function splitKey(key: string): [string, string] {
+  const i = key.indexOf('/');
+  return [key.slice(0, i), key.slice(i + 1)];
+}
+
+/** The controller ownerReference of an object, if any. */
+export function controllerOf(o: Obj): { kind: string; name: string; uid: string } | undefined {
+  return o.metadata.ownerReferences?.find((r) => r.controller);
+}

@@ -1,4 +1,5 @@
 import type { V1Deployment, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
+import { compareText } from './compare.js';
 import { jsonEqual } from './equality.js';
 import { controllerRef, timestampMillis, type Timestamp } from './pods.js';
 
@@ -27,7 +28,7 @@ function creationMillis(rs: V1ReplicaSet): number {
 
 /** Oldest first, ties broken by name: the controller's ReplicaSetsByCreationTimestamp. */
 export function byCreation(a: V1ReplicaSet, b: V1ReplicaSet): number {
-  return creationMillis(a) - creationMillis(b) || (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+  return creationMillis(a) - creationMillis(b) || compareText(a.metadata?.name ?? '', b.metadata?.name ?? '');
 }
 
 /** Revision ascending (unrevisioned first), then creation. */

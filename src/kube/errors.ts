@@ -1,0 +1,43 @@
+/** Turns client errors into one line that says what failed and what to try. */
+export type FailureKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'notfound' | 'other';
+
+export interface Failure {
+  kind: FailureKind;
+  message: string;
+  hint: string;
+}
+
+export function describeFailure(err: unknown, where: { server?: string; what?: string; user?: string } = {}): Failure {
+  const e = err as { code?: number | string; statusCode?: number; body?: unknown; message?: string; cause?: { code?: string; message?: string } };
+  const status = typeof e?.code === 'number' ? e.code : e?.statusCode;
+  const body = parseBody(e?.body);
+  const what = where.what ?? 'the cluster';
+  if (status === 401) {
+    return { kind: 'unauthorized', message: `credentials rejected (401) while reading ${what}`, hint: 'your token or certificate has expired or is wrong: log in again or pick another --context' };
+  }
+  if (status === 403) {
+    return { kind: 'forbidden', message: body?.message ?? `forbidden (403) while reading ${what}`, hint: 'ask for read access to this namespace, or switch with :ns NAME' };
+  }
+  if (status === 404) {
+    return { kind: 'notfound', message: body?.message ?? `not found (404) while reading ${what}`, hint: 'check the namespace exists (:ns NAME) and the cluster serves this API' };
+  }
+  const net = e?.cause?.code ?? (typeof e?.code === 'string' ? e.code : undefined);
+  if (net || /fetch failed|ECONNREFUSED|ENOTFOUND|socket|network|EHOSTUNREACH|ETIMEDOUT/i.test(String(e?.message))) {
+    const reason = net === 'ECONNREFUSED' ? 'connection refused' : net === 'ENOTFOUND' ? 'host not found' : (net ?? e?.cause?.message ?? e?.message ?? 'network error');
+    return { kind: 'unreachable', message: `cannot reach ${where.server ?? 'the API server'} (${reason})`, hint: 'check the cluster is up and your network or VPN; cutover keeps retrying' };
+  }
+  const msg = body?.message ?? (status ? `HTTP ${status}` : (e?.message ?? String(err)));
+  return { kind: 'other', message: `${what}: ${firstLine(msg)}`, hint: 'cutover keeps retrying' };
+}
+
+function parseBody(body: unknown): { message?: string } | undefined {
+  if (!body) return undefined;
+  if (typeof body === 'object') return body as { message?: string };
+  try {
+    return JSON.parse(String(body));
+  } catch {
+    return undefined;
+  }
+}
+
+const firstLine = (s: string) => s.split('\n')[0].slice(0, 300);

@@ -1,0 +1,131 @@
+/**
+ * One informer per watched kind. Events land in plain Maps (outside React) and call `onChange`;
+ * an informer that stops on an error is restarted with backoff, and its staleness is visible.
+ */
+import { ListWatch, Watch, type KubernetesObject } from '@kubernetes/client-node';
+import type { Connection } from './config.js';
+import { describeFailure, type Failure } from './errors.js';
+import { WATCHED_KINDS, lister, watchPath, type WatchedKind } from './kinds.js';
+
+export interface KindStatus {
+  synced: boolean;
+  /** When the watch was lost (ms since epoch), while it is down. */
+  lostAt?: number;
+  failure?: Failure;
+  /** When the next restart is due, while one is scheduled. */
+  retryAt?: number;
+}
+
+export interface WatchOptions {
+  now?: () => number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  kinds?: readonly WatchedKind[];
+}
+
+export type ObjectMaps = Record<WatchedKind, Map<string, KubernetesObject>>;
+
+export class ClusterWatch {
+  readonly objects: ObjectMaps;
+  readonly statuses = {} as Record<WatchedKind, KindStatus>;
+  private readonly informers = new Map<WatchedKind, ListWatch<KubernetesObject>>();
+  private readonly timers = new Map<WatchedKind, NodeJS.Timeout>();
+  private readonly delays = new Map<WatchedKind, number>();
+  private stopped = false;
+  private readonly now: () => number;
+  private readonly kinds: readonly WatchedKind[];
+
+  constructor(
+    readonly conn: Connection,
+    private readonly onChange: () => void,
+    private readonly opts: WatchOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.kinds = opts.kinds ?? WATCHED_KINDS;
+    this.objects = Object.fromEntries(WATCHED_KINDS.map((k) => [k, new Map()])) as ObjectMaps;
+    for (const k of WATCHED_KINDS) this.statuses[k] = { synced: false };
+  }
+
+  start(): void {
+    for (const kind of this.kinds) this.startKind(kind);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    await Promise.all([...this.informers.values()].map((i) => i.stop().catch(() => {})));
+    this.informers.clear();
+  }
+
+  /** True once every kind has listed at least once. */
+  get synced(): boolean {
+    return this.kinds.every((k) => this.statuses[k].synced);
+  }
+
+  /** The oldest moment a watch was lost, if any is down. */
+  get lostSince(): number | undefined {
+    const times = this.kinds.map((k) => this.statuses[k].lostAt).filter((t): t is number => t !== undefined);
+    return times.length ? Math.min(...times) : undefined;
+  }
+
+  private startKind(kind: WatchedKind): void {
+    const { kc, namespace } = this.conn;
+    const informer = new ListWatch<KubernetesObject>(watchPath(kind, namespace), new Watch(kc), lister(kc, kind, namespace), false);
+    const map = this.objects[kind];
+    const put = (o: KubernetesObject) => {
+      map.set(o.metadata?.uid ?? `${o.metadata?.namespace}/${o.metadata?.name}`, o);
+      this.markHealthy(kind);
+      this.onChange();
+    };
+    informer.on('add', put);
+    informer.on('update', put);
+    informer.on('delete', (o) => {
+      map.delete(o.metadata?.uid ?? `${o.metadata?.namespace}/${o.metadata?.name}`);
+      this.markHealthy(kind);
+      this.onChange();
+    });
+    informer.on('error', (err) => this.lost(kind, err));
+    this.informers.set(kind, informer);
+    void this.run(kind, informer);
+  }
+
+  private async run(kind: WatchedKind, informer: ListWatch<KubernetesObject>): Promise<void> {
+    // A failed list or watch fires 'error' (which sets a failure) and start() still resolves.
+    this.statuses[kind].failure = undefined;
+    await informer.start().catch((err) => this.lost(kind, err));
+    if (this.stopped || this.statuses[kind].failure) return;
+    this.markHealthy(kind);
+    this.onChange();
+  }
+
+  private markHealthy(kind: WatchedKind): void {
+    const s = this.statuses[kind];
+    if (s.synced && !s.lostAt && !s.failure) return;
+    this.statuses[kind] = { synced: true };
+    this.delays.delete(kind);
+  }
+
+  private lost(kind: WatchedKind, err: unknown): void {
+    if (this.stopped) return;
+    const s = this.statuses[kind];
+    const delay = Math.min((this.delays.get(kind) ?? (this.opts.baseDelayMs ?? 1000) / 2) * 2, this.opts.maxDelayMs ?? 30_000);
+    this.delays.set(kind, delay);
+    this.statuses[kind] = {
+      synced: s.synced,
+      lostAt: s.lostAt ?? this.now(),
+      failure: describeFailure(err, { server: this.conn.server, what: kind }),
+      retryAt: this.now() + delay,
+    };
+    this.onChange();
+    clearTimeout(this.timers.get(kind));
+    this.timers.set(
+      kind,
+      setTimeout(() => {
+        this.timers.delete(kind);
+        const informer = this.informers.get(kind);
+        if (informer && !this.stopped) void this.run(kind, informer);
+      }, delay),
+    );
+  }
+}

@@ -175,3 +175,10 @@ export function budgetUsage(
     },
   };
 }
+
+/** The Deployment Available condition: True when availableReplicas >= replicas − maxUnavailable. */
+export function hasMinimumAvailability(deployment: V1Deployment, availableReplicas: number): boolean {
+  const budget = deploymentBudget(deployment);
+  const maxUnavailable = budget.ok ? budget.maxUnavailable : 0;
+  return availableReplicas >= desiredReplicas(deployment) - maxUnavailable;
+}

@@ -9,3 +9,4 @@ export * from './traffic.js';
 export * from './availability.js';
 export * from './pdb.js';
 export * from './checklist.js';
+export * from './canary.js';

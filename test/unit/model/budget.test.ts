@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IntOrString } from '@kubernetes/client-node';
 import { scaleIntOrPercent } from '../../../src/model/intstr.js';
-import { budgetUsage, gaugeLevel, resolveBudget, type ResolvedBudget } from '../../../src/model/budget.js';
+import { budgetUsage, gaugeLevel, hasMinimumAvailability, resolveBudget, type ResolvedBudget } from '../../../src/model/budget.js';
 import { deployment, pod, replicaSet } from './fixtures.js';
 
 test('scaleIntOrPercent: ints pass, percents round the asked way, other strings are errors', () => {
@@ -161,4 +161,18 @@ test('budgetUsage from pods honours minReadySeconds when given now', () => {
   const now = Date.parse('2026-01-01T00:00:40Z');
   assert.equal(budgetUsage(d, [rs], pods, now).available, 1);
   assert.equal(budgetUsage(d, [rs], pods).available, 2);
+});
+
+test('hasMinimumAvailability mirrors the Available condition', () => {
+  const cases: [number, number | string, number, boolean][] = [
+    [10, '25%', 8, true],
+    [10, '25%', 7, false],
+    [10, 0, 10, true],
+    [10, 0, 9, false],
+    [1, '25%', 0, true], // fencepost: 1 unavailable allowed
+  ];
+  for (const [replicas, maxUnavailable, available, want] of cases) {
+    const d = deployment('web', { replicas, maxUnavailable, maxSurge: replicas === 1 ? '0%' : '25%' });
+    assert.equal(hasMinimumAvailability(d, available), want, `${replicas} @ ${maxUnavailable}, ${available} available`);
+  }
 });

@@ -1,38 +1,61 @@
-#!/usr/bin/env node
-/** Entry point for `cutover` and `kubectl cutover`. */
+/** Command-line dispatch for `cutover` and `kubectl cutover`; the cockpit itself is rendered by bin/. */
+import { parseArgs } from 'node:util';
+import { CONNECT_OPTIONS, resolveTarget, type Target } from './connectFlags.js';
 import { UsageError } from './errors.js';
 import { runSim } from './sim.js';
+import { runStatus } from './status.js';
 
-const HELP = `cutover: a terminal cockpit for zero-downtime Kubernetes releases
+export const HELP = `cutover: a terminal cockpit for zero-downtime Kubernetes releases
 
 Usage:
-  cutover [--demo] [--kubeconfig FILE] [--context NAME] [-n NS | -A]   open the cockpit
-  cutover sim [--port N] [--scenario NAME] [--speed X] [--pods N]      run the embedded cluster
-  cutover --help | --version
+  cutover [--demo] [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--readonly]
+                                         open the cockpit (--demo: on an embedded simulated cluster)
+  cutover status [NAME] [--json] [--watch]  print releases, budgets, verdicts and the checklist
+  cutover sim [--port N] [--scenario NAME] [--speed X] [--pods N]
+                                         run the embedded simulated cluster for kubectl and cutover
+  cutover help | --version
+
+Run "cutover COMMAND --help" for a command's options.
 `;
 
-export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === 'sim') return runSim(rest);
-  if (command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(HELP);
-    return 0;
-  }
-  if (command === '--version') {
-    process.stdout.write('cutover 0.1.0\n');
-    return 0;
-  }
-  throw new UsageError(`unknown command "${command ?? ''}"; run cutover --help`);
+export interface CockpitLaunch {
+  target: Target;
+  readonly: boolean;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith?.('ERR_PARSE_ARGS')) {
-      process.stderr.write(`cutover: ${(err as Error).message}\n`);
-      process.exit((err as UsageError).exitCode ?? 2);
-    }
-    process.stderr.write(`cutover: unexpected error: ${(err as Error).stack ?? err}\n`);
-    process.exit(1);
-  },
-);
+/** Runs a headless command (returns its exit code) or says to open the cockpit. */
+export async function main(argv: string[]): Promise<number | CockpitLaunch> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'sim':
+      return runSim(rest);
+    case 'status':
+      return runStatus(rest);
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return 0;
+    case '--version':
+      process.stdout.write('cutover 0.1.0\n');
+      return 0;
+  }
+  if (command !== undefined && !command.startsWith('-')) throw new UsageError(`unknown command "${command}"; run cutover help`);
+  const { values } = parseArgs({ args: argv, options: { ...CONNECT_OPTIONS, readonly: { type: 'boolean' } } });
+  return { target: await resolveTarget(values), readonly: values.readonly ?? false };
+}
+
+/** One line for the user, never a stack trace for expected failures. */
+export function reportError(err: unknown, stderr: NodeJS.WritableStream = process.stderr): number {
+  const e = err as { code?: string; message?: string; exitCode?: number; stack?: string };
+  if (err instanceof UsageError) {
+    stderr.write(`cutover: ${e.message}\n`);
+    return e.exitCode ?? 2;
+  }
+  if (typeof e?.code === 'string' && e.code.startsWith('ERR_PARSE_ARGS')) {
+    stderr.write(`cutover: ${e.message}; run cutover help\n`);
+    return 2;
+  }
+  stderr.write(`cutover: unexpected error: ${e?.stack ?? String(err)}\n`);
+  return 1;
+}

@@ -230,7 +230,10 @@ export class Store {
     }
     if (rt.generation) m.generation = specChanged(current, obj) ? (cm.generation ?? 1) + 1 : cm.generation;
     this.admit(rt, obj, current);
-    if (cm.deletionTimestamp && !(m.finalizers?.length) && rt !== R.pods) {
+    // A pod stays for the kubelet unless its grace period is already 0; a namespace also waits for spec.finalizers.
+    const podWaits = rt === R.pods && (cm.deletionGracePeriodSeconds ?? 0) > 0;
+    const nsWaits = rt === R.namespaces && (obj.spec?.finalizers?.length ?? 0) > 0;
+    if (cm.deletionTimestamp && !(m.finalizers?.length) && !podWaits && !nsWaits) {
       return this.commit(rt, 'DELETED', obj, current);
     }
     if (sameContent(current, obj)) return this.present(rt, current);
@@ -270,7 +273,8 @@ export class Store {
     if (rt === R.pods && obj.spec?.nodeName && !isTerminal(obj)) {
       grace = opts.gracePeriodSeconds ?? obj.spec?.terminationGracePeriodSeconds ?? 30;
     }
-    if (finalizers.size === 0 && grace <= 0) return { object: this.commit(rt, 'DELETED', obj, current), gone: true };
+    const specFinalizers = rt === R.namespaces ? (obj.spec?.finalizers?.length ?? 0) : 0;
+    if (finalizers.size === 0 && grace <= 0 && specFinalizers === 0) return { object: this.commit(rt, 'DELETED', obj, current), gone: true };
     if (m.deletionTimestamp) {
       const remaining = Date.parse(m.deletionTimestamp) - this.clock.now();
       if (!addsFinalizer && grace * 1000 >= remaining) return { object: this.present(rt, current), gone: false };

@@ -1,7 +1,14 @@
 /** Every controller the simulator runs, in the order they see events. */
 import type { Controller, SimContext } from '../runtime.js';
+import { EndpointSliceController } from './endpointslice.js';
+import { EndpointsController } from './endpoints.js';
+import { JobController } from './job.js';
 
 export function createControllers(ctx: SimContext): Controller[] {
   void ctx;
-  return [];
+  return [
+    new EndpointSliceController(ctx),
+    new EndpointsController(ctx),
+    new JobController(ctx),
+  ];
 }

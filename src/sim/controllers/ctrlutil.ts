@@ -1,0 +1,76 @@
+/** Small helpers shared by the endpoint, job, PDB, GC and namespace controllers. */
+import { isoTime, type Clock } from '../clock.js';
+import type { ResourceType } from '../resources.js';
+import type { Obj, StoreEvent } from '../store.js';
+
+/** Whether two resource types are the same kind (by group and resource, not object identity). */
+export const sameKind = (a: ResourceType, b: ResourceType): boolean => a.group === b.group && a.resource === b.resource;
+
+/** podutil.IsPodReady: the Ready condition is True. */
+export function isPodReady(pod: Obj | undefined): boolean {
+  return !!pod?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
+}
+
+export function isPodTerminal(pod: Obj): boolean {
+  const phase = pod.status?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+/** controller.FilterActivePods: not terminal and not being deleted. */
+export const isPodActive = (pod: Obj): boolean => !isPodTerminal(pod) && !pod.metadata.deletionTimestamp;
+
+/** controller.CountTerminatingPods: being deleted but not terminal yet. */
+export const isPodTerminating = (pod: Obj): boolean => !!pod.metadata.deletionTimestamp && !isPodTerminal(pod);
+
+export const now = (clock: Clock): string => isoTime(clock);
+
+export const nsName = (o: Obj): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+/**
+ * Objects of one kind kept per namespace from store events (frozen store objects, not copies).
+ * Controllers read it instead of listing the store on every sync.
+ */
+export class NsIndex {
+  private readonly byNs = new Map<string, Map<string, Obj>>();
+
+  apply(ev: StoreEvent): void {
+    const o = ev.object;
+    const ns = o.metadata.namespace ?? '';
+    if (ev.type === 'DELETED') {
+      const m = this.byNs.get(ns);
+      m?.delete(o.metadata.name!);
+      if (m && m.size === 0) this.byNs.delete(ns);
+      return;
+    }
+    let m = this.byNs.get(ns);
+    if (!m) this.byNs.set(ns, (m = new Map()));
+    m.set(o.metadata.name!, o);
+  }
+
+  seed(objects: Iterable<Obj>): void {
+    for (const o of objects) this.apply({ type: 'ADDED', object: o } as StoreEvent);
+  }
+
+  get(ns: string, name: string): Obj | undefined {
+    return this.byNs.get(ns)?.get(name);
+  }
+
+  inNamespace(ns: string): Iterable<Obj> {
+    return this.byNs.get(ns)?.values() ?? [];
+  }
+
+  namespaces(): Iterable<string> {
+    return this.byNs.keys();
+  }
+}
+
+/** JSON with object keys sorted, for content comparisons that must not depend on key order. */
+export function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, val) =>
+    val && typeof val === 'object' && !Array.isArray(val)
+      ? Object.fromEntries(Object.keys(val).sort().map((k) => [k, val[k]]))
+      : val,
+  );
+}
+
+export const isNotFound = (err: unknown): boolean => (err as { code?: number })?.code === 404;

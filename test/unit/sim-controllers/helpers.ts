@@ -1,0 +1,92 @@
+/** Helpers for controller unit tests: a VirtualClock Sim and direct pod status writes (no kubelet needed). */
+import { VirtualClock } from '../../../src/sim/clock.js';
+import { Sim } from '../../../src/sim/sim.js';
+import { R } from '../../../src/sim/resources.js';
+import type { Obj } from '../../../src/sim/store.js';
+
+export function newSim(): Sim {
+  return new Sim({ clock: new VirtualClock(), nodes: 3 });
+}
+
+let ipSeq = 1;
+export const nextIP = () => `10.244.${Math.floor(ipSeq / 250) % 250}.${(ipSeq++ % 250) + 1}`;
+
+export interface PodOpts {
+  ns?: string;
+  labels?: Record<string, string>;
+  node?: string;
+  ports?: { name?: string; containerPort: number; protocol?: string }[];
+  ownerReferences?: Obj['metadata']['ownerReferences'];
+}
+
+/** Creates a pod that is scheduled (spec.nodeName) but has no status yet. */
+export function createPod(sim: Sim, name: string, o: PodOpts = {}): Obj {
+  return sim.store.create(R.pods, {
+    metadata: { name, namespace: o.ns ?? 'default', labels: o.labels ?? {}, ...(o.ownerReferences ? { ownerReferences: o.ownerReferences } : {}) },
+    spec: {
+      nodeName: o.node ?? 'sim-node-1',
+      containers: [{ name: 'app', image: 'nginx', ports: o.ports ?? [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] }],
+    },
+  });
+}
+
+/** Writes a pod's status as the kubelet would: Running with an IP, Ready as given, or a terminal phase. */
+export function setPodStatus(sim: Sim, ns: string, name: string, s: { phase?: string; ready?: boolean; ip?: string; finishedAt?: string; exitCode?: number }): Obj {
+  const now = new Date(sim.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return sim.store.mutate(
+    R.pods,
+    ns,
+    name,
+    (p) => {
+      const phase = s.phase ?? 'Running';
+      const ip = s.ip ?? p.status?.podIP ?? nextIP();
+      const ready = s.ready ?? false;
+      p.status = {
+        phase,
+        podIP: ip,
+        podIPs: [{ ip }],
+        conditions: [
+          { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
+          { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: now },
+        ],
+        ...(phase === 'Succeeded' || phase === 'Failed'
+          ? { containerStatuses: [{ name: 'app', ready: false, restartCount: 0, state: { terminated: { exitCode: s.exitCode ?? (phase === 'Succeeded' ? 0 : 1), finishedAt: s.finishedAt ?? now } } }] }
+          : {}),
+      };
+    },
+    { subresource: 'status' },
+  );
+}
+
+export function createService(sim: Sim, name: string, selector: Record<string, string> | undefined, extra: Obj['spec'] = {}, ns = 'default'): Obj {
+  return sim.store.create(R.services, {
+    metadata: { name, namespace: ns, labels: { app: name } },
+    spec: { clusterIP: '10.96.0.10', type: 'ClusterIP', ...(selector ? { selector } : {}), ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }], ...extra },
+  });
+}
+
+export function slicesOf(sim: Sim, svc: string, ns = 'default'): Obj[] {
+  return sim.store.list(R.endpointslices, ns, (s) => s.metadata.labels?.['kubernetes.io/service-name'] === svc);
+}
+
+export function endpointsOf(sim: Sim, svc: string, ns = 'default'): any[] {
+  return slicesOf(sim, svc, ns).flatMap((s) => s.endpoints ?? []);
+}
+
+export function epByPod(sim: Sim, svc: string, pod: string, ns = 'default'): any {
+  return endpointsOf(sim, svc, ns).find((e) => e.targetRef?.name === pod);
+}
+
+/** Counts store writes of one kind from now on. */
+export function countWrites(sim: Sim, resource: string): { readonly n: number; stop(): void } {
+  let n = 0;
+  const unsub = sim.store.subscribe((ev) => {
+    if (ev.rt.resource === resource) n++;
+  });
+  return {
+    get n() {
+      return n;
+    },
+    stop: () => unsub(),
+  };
+}

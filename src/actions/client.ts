@@ -1,0 +1,161 @@
+/** The API calls actions make: fresh reads, guarded patches, creates, and waits driven by watches. */
+import { KubernetesObjectApi, PatchStrategy, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { ObjectRef } from './types.js';
+
+export class ActionError extends Error {}
+
+export interface ClientOptions {
+  dryRun?: boolean;
+  fieldManager?: string;
+}
+
+export class ActionClient {
+  readonly objects: KubernetesObjectApi;
+
+  constructor(
+    readonly kc: KubeConfig,
+    readonly opts: ClientOptions = {},
+  ) {
+    this.objects = KubernetesObjectApi.makeApiClient(kc);
+  }
+
+  get dryRun(): boolean {
+    return this.opts.dryRun ?? false;
+  }
+
+  async read<T extends KubernetesObject = KubernetesObject>(ref: ObjectRef): Promise<T> {
+    try {
+      return (await this.objects.read({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, namespace: ref.namespace } })) as T;
+    } catch (err) {
+      throw new ActionError(`cannot read ${describeRef(ref)}: ${apiMessage(err)}`);
+    }
+  }
+
+  async list<T extends KubernetesObject = KubernetesObject>(apiVersion: string, kind: string, namespace: string, labelSelector?: string): Promise<T[]> {
+    try {
+      const list = await this.objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
+      return list.items as T[];
+    } catch (err) {
+      throw new ActionError(`cannot list ${kind} in ${namespace}: ${apiMessage(err)}`);
+    }
+  }
+
+  /** Patches with the resourceVersion of a read just made, so any change in between is a 409. */
+  async patch(ref: ObjectRef, strategy: 'merge' | 'strategic', body: Record<string, unknown>, resourceVersion: string): Promise<KubernetesObject> {
+    const spec = {
+      ...body,
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      metadata: { ...((body.metadata as object) ?? {}), name: ref.name, namespace: ref.namespace, resourceVersion },
+    };
+    const type = strategy === 'merge' ? PatchStrategy.MergePatch : PatchStrategy.StrategicMergePatch;
+    try {
+      return await this.objects.patch(spec, undefined, this.dryRun ? 'All' : undefined, this.fieldManager, undefined, type);
+    } catch (err) {
+      if (statusCode(err) === 409) throw new ActionError(`${describeRef(ref)} changed between cutover's read and its write (409 Conflict); nothing was written to it`);
+      throw new ActionError(`cannot patch ${describeRef(ref)}: ${apiMessage(err)}`);
+    }
+  }
+
+  async create<T extends KubernetesObject>(obj: T): Promise<T> {
+    try {
+      return (await this.objects.create(obj, undefined, this.dryRun ? 'All' : undefined, this.fieldManager)) as T;
+    } catch (err) {
+      throw new ActionError(`cannot create ${obj.kind} ${obj.metadata?.namespace}/${obj.metadata?.name ?? obj.metadata?.generateName}: ${apiMessage(err)}`);
+    }
+  }
+
+  /**
+   * Re-evaluates `check` whenever something changes under `path` (a collection watch), until it
+   * returns true or the time runs out. `check` returns a progress line or true.
+   */
+  async waitFor(path: string, check: () => Promise<true | string>, timeoutMs: number, onProgress: (line: string) => void, signal?: AbortSignal): Promise<void> {
+    let last = '';
+    const evaluate = async (): Promise<boolean> => {
+      const r = await check();
+      if (r === true) return true;
+      if (r !== last) onProgress((last = r));
+      return false;
+    };
+    if (await evaluate()) return;
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let request: { abort(): void } | undefined;
+      let checking = false;
+      let again = false;
+      const finish = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        clearInterval(safety);
+        request?.abort();
+        signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve();
+      };
+      const recheck = async () => {
+        if (checking) {
+          again = true;
+          return;
+        }
+        checking = true;
+        try {
+          do {
+            again = false;
+            if (await evaluate()) return finish();
+          } while (again && !settled);
+        } catch (err) {
+          finish(err as Error);
+        } finally {
+          checking = false;
+        }
+      };
+      const onAbort = () => finish(new ActionError('stopped waiting (cancelled); the writes already made stay'));
+      signal?.addEventListener('abort', onAbort);
+      const deadline = setTimeout(() => finish(new ActionError(`timed out after ${Math.round(timeoutMs / 1000)} s: ${last || 'condition not met'}`)), timeoutMs);
+      // A watch drives the re-checks; the interval only covers a watch that ends quietly.
+      const safety = setInterval(() => void recheck(), 2000);
+      const startWatch = () => {
+        new Watch(this.kc)
+          .watch(path, {}, () => void recheck(), () => {
+            if (!settled) setTimeout(startWatch, 500);
+          })
+          .then((r) => {
+            request = r;
+            if (settled) r.abort();
+          })
+          .catch(() => {
+            if (!settled) setTimeout(startWatch, 1000);
+          });
+      };
+      startWatch();
+    });
+  }
+
+  private get fieldManager(): string {
+    return this.opts.fieldManager ?? 'cutover';
+  }
+}
+
+export const describeRef = (ref: ObjectRef) => `${ref.kind.toLowerCase()} ${ref.namespace}/${ref.name}`;
+
+export function statusCode(err: unknown): number | undefined {
+  const e = err as { code?: unknown; statusCode?: unknown };
+  return typeof e?.code === 'number' ? e.code : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+}
+
+/** The Status message of an API error, else the error's own message; one line. */
+export function apiMessage(err: unknown): string {
+  const e = err as { body?: unknown; message?: string; code?: number };
+  let body = e?.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      /* not JSON */
+    }
+  }
+  const msg = (body as { message?: string })?.message ?? e?.message ?? String(err);
+  const code = statusCode(err);
+  return `${msg.split('\n')[0]}${code ? ` (${code})` : ''}`;
+}

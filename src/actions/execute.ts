@@ -1,0 +1,94 @@
+/** Runs a plan: each write re-checks what the plan read, then writes with that read's resourceVersion. */
+import { ActionError, describeRef, type ActionClient } from './client.js';
+import { getPath, sameValue, show } from './paths.js';
+import type { ActionResult, CreateStep, PatchStep, Plan, StepOutcome } from './types.js';
+import { checkCondition, waitPath } from './waits.js';
+
+export interface ExecuteOptions {
+  onProgress?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export async function executePlan(plan: Plan, client: ActionClient, opts: ExecuteOptions = {}): Promise<ActionResult> {
+  const progress = opts.onProgress ?? (() => {});
+  const outcomes: StepOutcome[] = [];
+  const applied: (PatchStep | CreateStep)[] = [];
+  const result = (ok: boolean, error?: string): ActionResult => {
+    const rollback = ok || client.dryRun ? undefined : applied.flatMap((s) => (s.kind === 'patch' && s.inverse ? [s.inverse] : [])).reverse();
+    return { plan, ok, dryRun: client.dryRun, outcomes, applied, ...(rollback?.length ? { rollback } : {}), ...(error ? { error } : {}) };
+  };
+  if (plan.refusal) return result(false, plan.refusal);
+
+  for (const step of plan.steps) {
+    try {
+      if (step.kind === 'patch') {
+        const fresh = await client.read(step.target);
+        for (const e of step.expect) {
+          const now = getPath(fresh, e.path);
+          if (!sameValue(now, e.value)) {
+            throw new ActionError(`${describeRef(step.target)} ${e.path} is ${show(now)} now, the plan expected ${show(e.value)}: it changed since the plan; re-plan and try again`);
+          }
+        }
+        progress(`${client.dryRun ? '[dry run] ' : ''}${describeRef(step.target)}: ${step.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`);
+        await client.patch(step.target, step.strategy, step.patch, fresh.metadata!.resourceVersion!);
+        applied.push(step);
+        outcomes.push({ step, ok: true });
+      } else if (step.kind === 'create') {
+        progress(`${client.dryRun ? '[dry run] ' : ''}creating ${describeRef(step.target)}`);
+        const created = await client.create(step.object);
+        applied.push(step);
+        outcomes.push({ step, ok: true, detail: created.metadata?.name });
+      } else {
+        if (client.dryRun) {
+          outcomes.push({ step, ok: true, detail: 'not waited in a dry run' });
+          continue;
+        }
+        progress(step.description);
+        await client.waitFor(waitPath(step.until), () => checkCondition(client, step.until), step.timeoutMs, progress, opts.signal);
+        outcomes.push({ step, ok: true });
+      }
+    } catch (err) {
+      const error = (err as Error).message;
+      outcomes.push({ step, ok: false, error });
+      return result(false, error);
+    }
+  }
+  return result(true);
+}
+
+/** The lines a failed action prints: what changed, what failed, how to put it back. */
+export function describeResult(r: ActionResult): string[] {
+  const lines: string[] = [];
+  const tag = r.dryRun ? ' (dry run: nothing was changed)' : '';
+  if (r.ok) {
+    lines.push(`done: ${r.plan.title}${tag}`);
+    return lines;
+  }
+  lines.push(`failed: ${r.plan.title}: ${r.error}`);
+  if (r.applied.length === 0) {
+    lines.push('nothing was changed');
+    return lines;
+  }
+  lines.push('changed before the failure:');
+  for (const s of r.applied) {
+    lines.push(`  ${describeRef(s.target)}: ${s.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`);
+  }
+  if (r.rollback?.length) {
+    lines.push('to restore the previous state:');
+    for (const s of r.rollback) lines.push(`  ${describeRef(s.target)}: ${s.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`);
+  }
+  return lines;
+}
+
+/** A plan that applies the rollback of a failed result. */
+export function rollbackPlan(r: ActionResult): Plan | undefined {
+  if (!r.rollback?.length) return undefined;
+  return {
+    action: 'undo-action',
+    title: `restore after failed ${r.plan.title}`,
+    namespace: r.plan.namespace,
+    subject: r.plan.subject,
+    steps: r.rollback,
+    notes: ['puts back every write the failed action made, newest first'],
+  };
+}

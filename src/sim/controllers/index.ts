@@ -3,10 +3,12 @@ import type { Controller, SimContext } from '../runtime.js';
 import { EndpointSliceController } from './endpointslice.js';
 import { EndpointsController } from './endpoints.js';
 import { JobController } from './job.js';
+import { createWorkloadControllers } from './workloads.js';
 
 export function createControllers(ctx: SimContext): Controller[] {
   void ctx;
   return [
+    ...createWorkloadControllers(ctx),
     new EndpointSliceController(ctx),
     new EndpointsController(ctx),
     new JobController(ctx),

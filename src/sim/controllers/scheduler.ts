@@ -1,0 +1,113 @@
+/**
+ * A small default-scheduler: binds pending pods to the least-loaded Ready, schedulable node whose
+ * labels satisfy the pod's nodeSelector (round-robin among equals), as pods/binding would: it sets
+ * spec.nodeName and the PodScheduled condition, and records `Scheduled`.
+ */
+import { isoTime } from '../clock.js';
+import { R } from '../resources.js';
+import { keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
+import type { Obj, StoreEvent } from '../store.js';
+
+export const SCHEDULER_COMPONENT = 'default-scheduler';
+
+const nodeReady = (n: Obj): boolean => !!(n.status?.conditions as any[] | undefined)?.some((c) => c.type === 'Ready' && c.status === 'True');
+
+export class Scheduler implements Controller {
+  readonly name = 'scheduler';
+  /** Non-terminal pods bound per node. */
+  private readonly load = new Map<string, Set<string>>();
+  private readonly podNode = new Map<string, string>();
+  private readonly unschedulable = new Set<string>();
+  private rr = 0;
+
+  constructor(private readonly ctx: SimContext) {}
+
+  onEvent(ev: StoreEvent, queue: (key: string) => void): void {
+    if (ev.rt === R.nodes) {
+      // A node appeared or changed: retry pods that found no node.
+      for (const k of this.unschedulable) queue(k);
+      this.unschedulable.clear();
+      return;
+    }
+    if (ev.rt !== R.pods) return;
+    const pod = ev.object;
+    const uid = pod.metadata.uid!;
+    const node = pod.spec?.nodeName as string | undefined;
+    const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    const prev = this.podNode.get(uid);
+    if (prev && (ev.type === 'DELETED' || terminal || prev !== node)) {
+      this.load.get(prev)?.delete(uid);
+      this.podNode.delete(uid);
+    }
+    if (ev.type === 'DELETED') {
+      this.unschedulable.delete(keyOf(pod));
+      return;
+    }
+    if (node && !terminal && !this.podNode.has(uid)) {
+      let s = this.load.get(node);
+      if (!s) this.load.set(node, (s = new Set()));
+      s.add(uid);
+      this.podNode.set(uid, node);
+    }
+    if (!node && !pod.metadata.deletionTimestamp && (pod.spec?.schedulerName ?? SCHEDULER_COMPONENT) === SCHEDULER_COMPONENT) queue(keyOf(pod));
+  }
+
+  sync(key: string): void {
+    const [ns, name] = splitKey(key);
+    const { store, recorder } = this.ctx;
+    const pod = store.get(R.pods, ns, name);
+    if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp) return;
+    const nodes = store.list(R.nodes);
+    const sel: Record<string, string> = pod.spec?.nodeSelector ?? {};
+    const fit = nodes.filter(
+      (n) => nodeReady(n) && !n.spec?.unschedulable && Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v),
+    );
+    if (!fit.length) {
+      this.unschedulable.add(key);
+      const msg = `0/${nodes.length} nodes are available: ${nodes.length ? `${nodes.length} node(s) didn't match Pod's node affinity/selector or were not ready` : 'no nodes registered'}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
+      const cond = (pod.status?.conditions as any[] | undefined)?.find((c) => c.type === 'PodScheduled');
+      if (cond?.status !== 'False') {
+        store.mutate(
+          R.pods,
+          ns,
+          name,
+          (p) => {
+            p.status ??= {};
+            p.status.phase ??= 'Pending';
+            p.status.conditions = [
+              ...((p.status.conditions as any[] | undefined) ?? []).filter((c) => c.type !== 'PodScheduled'),
+              { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: isoTime(this.ctx.clock), reason: 'Unschedulable', message: msg },
+            ];
+          },
+          { subresource: 'status' },
+        );
+        recorder.warning(SCHEDULER_COMPONENT, pod, 'FailedScheduling', msg);
+      }
+      return;
+    }
+    // Least loaded first; round-robin among the equally loaded.
+    const count = (n: Obj) => this.load.get(n.metadata.name!)?.size ?? 0;
+    const min = Math.min(...fit.map(count));
+    const candidates = fit.filter((n) => count(n) === min);
+    const node = candidates[this.rr++ % candidates.length];
+    const nodeName = node.metadata.name!;
+    store.mutate(R.pods, ns, name, (p) => {
+      p.spec.nodeName = nodeName;
+    });
+    store.mutate(
+      R.pods,
+      ns,
+      name,
+      (p) => {
+        p.status ??= {};
+        p.status.phase ??= 'Pending';
+        p.status.conditions = [
+          ...((p.status.conditions as any[] | undefined) ?? []).filter((c) => c.type !== 'PodScheduled'),
+          { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: isoTime(this.ctx.clock) },
+        ];
+      },
+      { subresource: 'status' },
+    );
+    recorder.normal(SCHEDULER_COMPONENT, pod, 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Watches: one JSON object per line over a chunked 200 response, flushed per event. Follows the
+ * apiserver's watch cache: selector-aware ADDED/DELETED transitions, 410 Expired as an ERROR
+ * event followed by the end of the stream, bookmarks, sendInitialEvents and timeoutSeconds.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError } from '../errors.js';
+import { apiVersionOf, storageKey, type ResourceType } from '../resources.js';
+import type { Obj, Store, StoreEvent } from '../store.js';
+import { makeFilter, matches, type Filter } from './selectors.js';
+import { parseIncludeObject, tableRow, printerFor, type IncludeObject } from './tables.js';
+import { presentAs } from './convert.js';
+import { selectItems } from './read.js';
+
+export interface WatchOptions {
+  table: boolean;
+  now: () => number;
+  /** Real-time interval between bookmarks when the client allows them. */
+  bookmarkIntervalMs: number;
+  /** Watches still open; the server closes them on shutdown. */
+  registry: Set<ServerResponse>;
+}
+
+/** JSON of frozen stored objects, computed once and shared by every watcher. */
+const jsonCache = new WeakMap<object, string>();
+function objectJson(o: Obj): string {
+  let s = jsonCache.get(o);
+  if (s === undefined) {
+    s = JSON.stringify(o);
+    if (Object.isFrozen(o)) jsonCache.set(o, s);
+  }
+  return s;
+}
+
+/** Slow watchers are dropped once this much output is queued, as the apiserver drops unresponsive ones. */
+const MAX_BUFFERED = 64 * 1024 * 1024;
+
+export function serveWatch(
+  store: Store,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rt: ResourceType,
+  namespace: string | undefined,
+  q: URLSearchParams,
+  opts: WatchOptions,
+): void {
+  const filter: Filter = makeFilter(namespace, q);
+  const rvParam = q.get('resourceVersion') ?? '';
+  const sendInitial = q.get('sendInitialEvents') === 'true';
+  const bookmarks = q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1';
+  if (sendInitial && q.get('resourceVersionMatch') !== 'NotOlderThan')
+    throw new ApiError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled and resourceVersionMatch is set to NotOlderThan`);
+  let startRv: number | undefined;
+  if (rvParam && rvParam !== '0') {
+    if (!/^\d+$/.test(rvParam)) throw new ApiError(400, 'BadRequest', `resourceVersion: Invalid value: "${rvParam}": strconv.ParseUint: parsing "${rvParam}": invalid syntax`);
+    startRv = Number(rvParam);
+  }
+  const include: IncludeObject = parseIncludeObject(q.get('includeObject'));
+  const key = storageKey(rt);
+  const convert = key === 'events' && !!rt.group;
+  let sentColumns = false;
+
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
+  res.socket?.setNoDelay(true);
+  let open = true;
+  let lastRv = store.resourceVersion;
+
+  const write = (line: string) => {
+    if (!open || res.writableEnded || res.destroyed) return;
+    res.write(line);
+    if (res.writableLength > MAX_BUFFERED) close();
+  };
+
+  const encode = (type: string, o: Obj): string => {
+    if (opts.table) {
+      const obj = convert ? presentAs(rt, o) : o;
+      const table: Record<string, unknown> = {
+        kind: 'Table',
+        apiVersion: 'meta.k8s.io/v1',
+        metadata: { resourceVersion: o.metadata.resourceVersion },
+        columnDefinitions: sentColumns ? null : printerFor(rt).columns,
+        rows: [tableRow(rt, obj, opts.now(), include)],
+      };
+      sentColumns = true;
+      return `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
+    }
+    if (convert) return `{"type":"${type}","object":${JSON.stringify(presentAs(rt, o))}}\n`;
+    return `{"type":"${type}","object":${objectJson(o)}}\n`;
+  };
+
+  const bookmark = (initialEnd: boolean) => {
+    const meta: Record<string, unknown> = { resourceVersion: String(lastRv) };
+    if (initialEnd) meta.annotations = { 'k8s.io/initial-events-end': 'true' };
+    write(`{"type":"BOOKMARK","object":${JSON.stringify({ kind: rt.kind, apiVersion: apiVersionOf(rt), metadata: meta })}}\n`);
+  };
+
+  const deliver = (ev: StoreEvent) => {
+    if (ev.rv <= lastRv) return;
+    lastRv = Math.max(lastRv, ev.rv);
+    const nowMatch = matches(filter, ev.object);
+    if (ev.type === 'ADDED') {
+      if (nowMatch) write(encode('ADDED', ev.object));
+    } else if (ev.type === 'DELETED') {
+      if (nowMatch || (ev.old && matches(filter, ev.old))) write(encode('DELETED', ev.object));
+    } else {
+      const wasMatch = ev.old ? matches(filter, ev.old) : false;
+      if (nowMatch && wasMatch) write(encode('MODIFIED', ev.object));
+      else if (nowMatch) write(encode('ADDED', ev.object));
+      else if (wasMatch) write(encode('DELETED', ev.object));
+    }
+  };
+
+  let unsubscribe: (() => void) | undefined;
+  let timeoutTimer: NodeJS.Timeout | undefined;
+  let bookmarkTimer: NodeJS.Timeout | undefined;
+  function close() {
+    if (!open) return;
+    open = false;
+    unsubscribe?.();
+    clearTimeout(timeoutTimer);
+    clearTimeout(bookmarkTimer);
+    opts.registry.delete(res);
+    if (!res.writableEnded) res.end();
+  }
+  opts.registry.add(res);
+  res.on('close', close);
+  void req;
+
+  // Initial state. Everything below runs synchronously, so no store event can slip in between.
+  if (startRv === undefined || sendInitial) {
+    lastRv = store.resourceVersion;
+    for (const o of selectItems(store, rt, namespace, q)) write(encode('ADDED', o));
+    if (sendInitial) bookmark(true);
+  } else {
+    const changes = store.changesSince(rt, startRv);
+    if (changes === 'expired') {
+      const status = new ApiError(410, 'Expired', `too old resource version: ${startRv} (${store.oldestResumable(rt)})`).toStatus();
+      write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
+      close();
+      return;
+    }
+    lastRv = startRv;
+    for (const ev of changes) if (storageKey(ev.rt) === key) deliver(ev);
+    lastRv = Math.max(lastRv, store.resourceVersion);
+  }
+  if (!open) return;
+  unsubscribe = store.subscribe((ev) => {
+    if (storageKey(ev.rt) !== key) return;
+    deliver(ev);
+  });
+
+  const timeout = Number(q.get('timeoutSeconds') ?? 0);
+  if (timeout > 0) timeoutTimer = setTimeout(close, timeout * 1000);
+  if (bookmarks) {
+    const tick = () => {
+      if (!open) return;
+      lastRv = Math.max(lastRv, store.resourceVersion);
+      bookmark(false);
+      bookmarkTimer = setTimeout(tick, opts.bookmarkIntervalMs);
+    };
+    bookmarkTimer = setTimeout(tick, opts.bookmarkIntervalMs);
+  }
+}

@@ -1,0 +1,313 @@
+/**
+ * The shared headless action runner: every mutating `cutover` subcommand goes through `runAct`.
+ *
+ * A command module describes itself as an `ActCommand` and builds a pure `Plan` from a loaded
+ * `PlanInput`; `runAct` does the rest, identically for every action:
+ *
+ *   parse flags -> connect (context, namespace) -> loadState -> cmd.plan(ctx) -> print the plan
+ *   -> refuse / confirm (TTY y/N, --yes, prod contexts type a Deployment name) -> ActionService.run
+ *   (live progress) -> print the result (and, after a partial failure, what changed and how to
+ *   restore it) -> exit code.
+ *
+ * Example (a command module):
+ *
+ *   export const PAUSE: ActCommand = {
+ *     name: 'pause',
+ *     usage: 'cutover pause DEPLOYMENT',
+ *     summary: 'Pauses the rollout of DEPLOYMENT.',
+ *     args: ['DEPLOYMENT'],
+ *     plan: ({ input, args }) => planPause(input, args[0]),
+ *   };
+ *   // src/cli/main.ts:  case 'pause': return runAct(PAUSE, rest);
+ *
+ * Common flags (every command gets them; `commonHelp()` prints them):
+ *   -n/--namespace NS, --kubeconfig FILE, --context NAME, --demo, --yes, --dry-run, --json, --wait,
+ *   --override REASON, --confirm-name NAME, --timeout SECONDS (read by plans through ctx), -h/--help.
+ *
+ * Exit codes: 0 done (or dry run done), 1 refused / declined / failed / cluster error, 2 usage.
+ * With --json, stdout carries exactly one JSON document `{plan, result, lines, refusal?, auditError?}`
+ * and everything else (plan text, prompts, progress) goes to stderr.
+ */
+import { createInterface } from 'node:readline/promises';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ActionError, describeRef } from '../actions/client.js';
+import { ActionService } from '../actions/service.js';
+import { loadState, type PlanInput } from '../actions/state.js';
+import type { ActionResult, Plan, Step } from '../actions/types.js';
+import { ConfigError, connect, isProductionContext } from '../kube/config.js';
+import { CONNECT_OPTIONS, resolveTarget } from './connectFlags.js';
+import { UsageError, parsePositiveNumber } from './errors.js';
+
+/** What a command's planner gets. */
+export interface ActContext {
+  input: PlanInput;
+  /** The positionals after the command words, exactly `cmd.args.length` of them. */
+  args: string[];
+  /** Every parsed flag (common and the command's own). */
+  values: Record<string, string | boolean | string[] | boolean[] | undefined>;
+  /** --wait: the plan should end with a wait for the final state. */
+  wait: boolean;
+  /** --override REASON: the reason a gate may be overridden with (the audit records it). */
+  override?: string;
+  /** --timeout in ms for wait steps, when given. */
+  timeoutMs?: number;
+  kc: KubeConfig;
+  context: string;
+  namespace: string;
+}
+
+export interface ActCommand {
+  /** The command words as typed, e.g. `canary step`; used in messages. */
+  name: string;
+  /** One usage line, e.g. `cutover canary step RELEASE [--steps 10,30,50,100]`. */
+  usage: string;
+  /** A few lines on what the command does (shown by --help, before the common flags). */
+  summary: string;
+  /** Names of the required positionals, e.g. ['RELEASE'] or ['RELEASE', 'REPLICAS']. */
+  args: string[];
+  /** The command's own flags (parseArgs config), merged with the common ones. */
+  options?: ParseArgsOptionsConfig;
+  /** Checks flags and positionals before connecting; throw UsageError for bad input (exit 2). */
+  validate?(args: string[], values: ActContext['values']): void;
+  /** Builds the plan. Throw ActionError for "no such release" and the like (exit 1). */
+  plan(ctx: ActContext): Plan | Promise<Plan>;
+  /**
+   * On a context whose name contains `prod`, the name the user must type (or pass as
+   * --confirm-name). Default: the first Deployment the plan writes to, else the plan's subject.
+   */
+  confirmName?(plan: Plan, ctx: ActContext): string;
+}
+
+/** Where runAct reads and writes; tests pass their own. */
+export interface ActIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+  /** Interactive terminal: asks for confirmation, progress on one updating line. */
+  isTTY: boolean;
+  /** Asks one question and resolves with the answer (default: readline on stdin/stderr). */
+  ask?(question: string): Promise<string>;
+  /** Directory of the journal and audit JSONL (default: the state directory). */
+  stateDir?: string;
+}
+
+export const COMMON_OPTIONS = {
+  ...CONNECT_OPTIONS,
+  yes: { type: 'boolean', short: 'y' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  wait: { type: 'boolean' },
+  override: { type: 'string' },
+  'confirm-name': { type: 'string' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsOptionsConfig;
+
+export function commonHelp(): string {
+  return `Common options:
+  -n, --namespace NS     namespace (default: the context's)
+  --kubeconfig FILE      kubeconfig to use (default: KUBECONFIG, then ~/.kube/config)
+  --context NAME         kubeconfig context
+  -y, --yes              do not ask for confirmation (needed without a terminal)
+  --dry-run              send the writes as a server-side dry run; nothing changes, no confirmation
+  --json                 print {plan, result} as JSON on stdout
+  --wait                 also wait until the final state is reached
+  --timeout SECONDS      how long each wait may take (default: the plan's)
+  --override REASON      run although a gate (migration) is closed; the reason is audited
+  --confirm-name NAME    on a context named like "prod": the Deployment name, typed ahead
+  --demo                 run against an in-process simulated cluster
+`;
+}
+
+export function actHelp(cmd: ActCommand): string {
+  return `Usage: ${cmd.usage}\n\n${cmd.summary.trimEnd()}\n\n${commonHelp()}`;
+}
+
+/** The plan as the confirm dialog and --dry-run show it: object, field, before -> after, notes. */
+export function formatPlan(plan: Plan): string[] {
+  const lines = [plan.title];
+  plan.steps.forEach((s, i) => lines.push(`  ${i + 1}. ${describeStep(s)}`));
+  if (plan.notes.length) {
+    lines.push('notes:');
+    for (const n of plan.notes) lines.push(`  - ${n}`);
+  }
+  if (plan.undo && !plan.refusal) lines.push(`undo: ${plan.undo.description}`);
+  if (plan.refusal) lines.push(`refused: ${plan.refusal}`);
+  return lines;
+}
+
+export function describeStep(s: Step): string {
+  if (s.kind === 'wait') return `wait: ${s.description} (up to ${Math.round(s.timeoutMs / 1000)} s)`;
+  if (s.kind === 'create') return `create ${describeRef(s.target)}${s.changes.length ? `: ${s.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}` : ''}`;
+  return `${describeRef(s.target)}: ${s.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`;
+}
+
+/** The default name a prod context asks for. */
+export function defaultConfirmName(plan: Plan): string {
+  for (const s of plan.steps) if (s.kind !== 'wait' && s.target.kind === 'Deployment') return s.target.name;
+  return plan.subject;
+}
+
+function defaultIO(): ActIO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, isTTY: !!(process.stdin.isTTY && process.stdout.isTTY) };
+}
+
+/** Runs one headless action; returns the exit code (never throws for expected failures). */
+export async function runAct(cmd: ActCommand, argv: string[], ioIn: Partial<ActIO> = {}): Promise<number> {
+  const io: ActIO = { ...defaultIO(), ...ioIn };
+  const usage = (msg: string) => {
+    io.stderr.write(`cutover ${cmd.name}: ${msg}\nUsage: ${cmd.usage} (see cutover ${cmd.name} --help)\n`);
+    return 2;
+  };
+
+  let values: ActContext['values'];
+  let args: string[];
+  try {
+    const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...COMMON_OPTIONS, ...cmd.options } });
+    values = parsed.values as ActContext['values'];
+    args = parsed.positionals;
+    if (values.help) {
+      io.stdout.write(actHelp(cmd));
+      return 0;
+    }
+    if (values['all-namespaces']) throw new UsageError('actions work on one namespace; use -n NAMESPACE, not -A');
+    if (args.length !== cmd.args.length) throw new UsageError(`needs ${cmd.args.join(' ') || 'no arguments'}, got ${args.length ? args.map((a) => `"${a}"`).join(' ') : 'none'}`);
+    if (values.override !== undefined && String(values.override).trim() === '') throw new UsageError('--override needs a reason');
+    cmd.validate?.(args, values);
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    if (err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) return usage(e.message);
+    throw err;
+  }
+
+  const json = values.json === true;
+  const out = json ? io.stderr : io.stdout; // human-readable text
+  const say = (line: string) => out.write(line + '\n');
+  const fail = (msg: string) => {
+    io.stderr.write(`cutover ${cmd.name}: ${msg}\n`);
+    return 1;
+  };
+
+  let target: Awaited<ReturnType<typeof resolveTarget>>;
+  try {
+    target = await resolveTarget(values as Parameters<typeof resolveTarget>[0]);
+  } catch (err) {
+    if (err instanceof UsageError) return err.exitCode === 2 ? usage(err.message) : fail(err.message);
+    throw err;
+  }
+  try {
+    let conn;
+    try {
+      conn = connect(target.kc, { context: values.context as string | undefined, namespace: values.namespace as string | undefined });
+    } catch (err) {
+      if (err instanceof ConfigError) return fail(err.message);
+      throw err;
+    }
+    const timeoutMs = values.timeout === undefined ? undefined : parsePositiveNumber('--timeout', values.timeout as string, 0) * 1000;
+    let input: PlanInput;
+    let plan: Plan;
+    const ctxBase = { kc: target.kc, context: conn.context, namespace: conn.namespace!, args, values, wait: values.wait === true, override: values.override as string | undefined, timeoutMs };
+    let ctx: ActContext;
+    try {
+      input = await loadState(target.kc, conn.namespace!);
+      ctx = { ...ctxBase, input };
+      plan = await cmd.plan(ctx);
+    } catch (err) {
+      if (err instanceof ActionError || err instanceof UsageError) return fail(err.message);
+      throw err;
+    }
+
+    const printJson = (doc: Record<string, unknown>) => io.stdout.write(JSON.stringify({ plan, ...doc }, null, 2) + '\n');
+    for (const l of formatPlan(plan)) say(l);
+    if (plan.refusal) {
+      if (json) printJson({ result: null, lines: [`refused: ${plan.refusal}`], refusal: plan.refusal });
+      return 1;
+    }
+    if (ctx.override) say(`gate override: ${ctx.override} (recorded in the audit)`);
+
+    const dryRun = values['dry-run'] === true;
+    if (!dryRun) {
+      const answer = await confirm(cmd, plan, ctx, values, io, say);
+      if (answer !== true) {
+        if (json) printJson({ result: null, lines: [answer], refusal: answer });
+        return fail(answer);
+      }
+    }
+
+    const user = target.kc.getCurrentUser()?.name ?? 'unknown';
+    const service = new ActionService(target.kc, { context: conn.context, user, dryRun, ...(io.stateDir ? { dir: io.stateDir } : {}) });
+    const progress = progressWriter(out, io.isTTY && !json);
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
+    let report;
+    try {
+      report = await service.run(plan, { onProgress: progress.line, signal: abort.signal, ...(ctx.override ? { override: ctx.override } : {}) });
+    } finally {
+      process.off('SIGINT', onSigint);
+      progress.end();
+    }
+    for (const l of report.lines) say(l);
+    if (report.auditError) io.stderr.write(`cutover ${cmd.name}: warning: ${report.auditError}\n`);
+    if (!report.result.ok && report.result.rollback?.length) say(restoreHint(report.result));
+    if (json) printJson({ result: report.result, lines: report.lines, ...(report.auditError ? { auditError: report.auditError } : {}) });
+    return report.result.ok ? 0 : 1;
+  } finally {
+    await target.sim?.stop();
+  }
+}
+
+/** true, or the one-line reason the action does not run. */
+async function confirm(cmd: ActCommand, plan: Plan, ctx: ActContext, values: ActContext['values'], io: ActIO, say: (l: string) => void): Promise<true | string> {
+  const prod = isProductionContext(ctx.context);
+  const ask = io.ask ?? ((q: string) => askLine(io, q));
+  if (prod) {
+    const name = cmd.confirmName?.(plan, ctx) ?? defaultConfirmName(plan);
+    const given = values['confirm-name'] as string | undefined;
+    if (given !== undefined) {
+      if (given !== name) return `--confirm-name "${given}" does not match "${name}" (context ${ctx.context} is a production context); nothing was changed`;
+    } else {
+      if (!io.isTTY) return `context ${ctx.context} is a production context: pass --confirm-name ${name} (and --yes) to run without a terminal; nothing was changed`;
+      const typed = (await ask(`context ${ctx.context} is production: type the Deployment name (${name}) to continue: `)).trim();
+      if (typed !== name) return `"${typed}" is not "${name}"; nothing was changed`;
+      return true; // typing the name is the confirmation
+    }
+  }
+  if (values.yes === true) return true;
+  if (!io.isTTY) return 'not a terminal: pass --yes to run without confirmation (or --dry-run to only try it); nothing was changed';
+  const a = (await ask(`${plan.title}: run it? [y/N] `)).trim().toLowerCase();
+  if (a === 'y' || a === 'yes') return true;
+  say('cancelled');
+  return 'cancelled; nothing was changed';
+}
+
+async function askLine(io: ActIO, question: string): Promise<string> {
+  const rl = createInterface({ input: io.stdin, output: io.stderr, terminal: io.isTTY });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
+}
+
+function progressWriter(out: NodeJS.WritableStream, tty: boolean): { line: (l: string) => void; end: () => void } {
+  let open = false;
+  return {
+    line(l) {
+      if (tty) {
+        out.write(`\r\x1b[2K${l}`);
+        open = true;
+      } else out.write(`  ${l}\n`);
+    },
+    end() {
+      if (open) out.write('\r\x1b[2K');
+      open = false;
+    },
+  };
+}
+
+function restoreHint(r: ActionResult): string {
+  const cmds = (r.rollback ?? []).map((s) => `kubectl -n ${s.target.namespace} patch ${s.target.kind.toLowerCase()} ${s.target.name} --type ${s.strategy} -p '${JSON.stringify(s.patch)}'`);
+  return `restore with:\n${cmds.map((c) => `  ${c}`).join('\n')}`;
+}

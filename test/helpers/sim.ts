@@ -3,14 +3,22 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Sim, type SimOptions } from '../../src/sim/sim.js';
+import { createApiServer, type Auth } from '../../src/sim/api/server.js';
+import { selfSignedServingCert } from '../../src/sim/api/tls.js';
 
 export interface TestSim {
   sim: Sim;
   url: string;
-  /** Path of a kubeconfig file for this sim (contexts cutover-sim and cutover-sim-viewer). */
+  /**
+   * Path of a kubeconfig file for kubectl (contexts cutover-sim and cutover-sim-viewer). It points
+   * at an https listener on the same sim: kubectl sends no credentials to plain-http servers.
+   */
   kubeconfigPath: string;
+  httpsUrl: string;
   kc: KubeConfig;
   viewerKc: KubeConfig;
   /** Runs kubectl with --kubeconfig; never throws on a non-zero exit. */
@@ -33,9 +41,10 @@ export const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 export async function startSim(options: SimOptions = {}): Promise<TestSim> {
   const sim = new Sim(options);
   const url = await sim.listen();
+  const { server: tlsServer, url: httpsUrl, ca } = await listenTls(sim);
   const dir = mkdtempSync(join(tmpdir(), 'cutover-sim-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfigPath, sim.kubeconfig());
+  writeFileSync(kubeconfigPath, tlsKubeconfig(sim, httpsUrl, ca));
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig());
   const viewerKc = new KubeConfig();
@@ -45,6 +54,7 @@ export async function startSim(options: SimOptions = {}): Promise<TestSim> {
   return {
     sim,
     url,
+    httpsUrl,
     kubeconfigPath,
     kc,
     viewerKc,
@@ -73,6 +83,8 @@ export async function startSim(options: SimOptions = {}): Promise<TestSim> {
       return fetch(url + path, { ...rest, headers });
     },
     async stop() {
+      tlsServer.closeAllConnections?.();
+      await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
       await sim.stop();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -103,4 +115,33 @@ export function deployment(name: string, opts: { replicas?: number; image?: stri
       template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: opts.image ?? 'nginx:1.25', ports: [{ containerPort: 80 }] }] } },
     },
   };
+}
+
+/** The users Sim.listen() serves, for extra listeners on the same sim. */
+export function simAuth(sim: Sim): Auth {
+  return {
+    users: new Map([
+      [sim.tokens.admin, { username: 'cutover-admin', groups: ['system:masters', 'system:authenticated'], readOnly: false }],
+      [sim.tokens.viewer, { username: 'cutover-viewer', groups: ['system:authenticated'], readOnly: true }],
+    ]),
+  };
+}
+
+/** Serves the sim's API over https too (a fresh CA), for kubectl. */
+export async function listenTls(sim: Sim): Promise<{ server: Server; url: string; ca: string }> {
+  const cert = selfSignedServingCert();
+  const server = createApiServer(sim.ctx, simAuth(sim), { tls: { key: cert.key, cert: cert.cert } });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return { server, url: `https://127.0.0.1:${port}`, ca: cert.ca };
+}
+
+/** sim.kubeconfig() with the https server and its CA. */
+export function tlsKubeconfig(sim: Sim, httpsUrl: string, ca: string): string {
+  return sim
+    .kubeconfig()
+    .replace(`server: ${sim.url}`, `server: ${httpsUrl}\n    certificate-authority-data: ${Buffer.from(ca).toString('base64')}`);
 }

@@ -2,7 +2,8 @@
  * The simulator's Kubernetes API over plain HTTP/1.1: discovery, get/list/watch, writes, patches,
  * subresources and server-side tables, enough for @kubernetes/client-node and kubectl unchanged.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from '../errors.js';
 import type { SimContext } from '../runtime.js';
@@ -30,24 +31,41 @@ export interface Auth {
 export interface ApiServerOptions {
   /** Real-time interval between watch bookmarks (when the client allows them). */
   bookmarkIntervalMs?: number;
+  /**
+   * Serve HTTPS with this key and certificate (see tls.ts selfSignedServingCert). kubectl only
+   * sends bearer tokens to https servers (client-go clientcmd drops credentials for http).
+   */
+  tls?: { key: string; cert: string };
 }
 
 const methodNotAllowed = () => new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 const notFoundPath = () => new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 
 export function createApiServer(ctx: SimContext, auth: Auth, options: ApiServerOptions = {}): Server {
+  const { listener, closeWatches } = createApiHandler(ctx, auth, options);
+  const server: Server = options.tls
+    ? (createHttpsServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true, keepAlive: true }, listener) as unknown as Server)
+    : createServer({ noDelay: true, keepAlive: true }, listener);
+  server.on('close', closeWatches);
+  return server;
+}
+
+/** The request handler alone, to mount on another server (for example an https one next to the http one). */
+export function createApiHandler(ctx: SimContext, auth: Auth, options: ApiServerOptions = {}): { listener: RequestListener; closeWatches: () => void } {
   const watches = new Set<ServerResponse>();
-  const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
+  const listener: RequestListener = (req, res) => {
     handle(ctx, auth, req, res, watches, options).catch((err) => {
       if (!(err instanceof ApiError)) ctx.log(`api: ${req.method} ${req.url}: ${(err as Error)?.stack ?? err}`);
       if (res.headersSent) res.end();
       else sendError(res, err);
     });
-  });
-  server.on('close', () => {
-    for (const w of [...watches]) w.end();
-  });
-  return server;
+  };
+  return {
+    listener,
+    closeWatches: () => {
+      for (const w of [...watches]) w.end();
+    },
+  };
 }
 
 async function handle(ctx: SimContext, auth: Auth, req: IncomingMessage, res: ServerResponse, watches: Set<ServerResponse>, options: ApiServerOptions): Promise<void> {

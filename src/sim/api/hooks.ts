@@ -44,7 +44,13 @@ function hooksFor(rt: ResourceType): KindHooks | undefined {
     case R.nodes:
       return { validate: validateSimple('subdomain', false) };
     default:
-      if (rt.kind === 'Secret') return { validate: validateSimple('subdomain', true) };
+      if (rt.kind === 'Secret')
+        return {
+          defaults: (o) => {
+            o.type ??= 'Opaque';
+          },
+          validate: validateSimple('subdomain', true),
+        };
       return undefined;
   }
 }

@@ -13,6 +13,7 @@ import { SERVER_VERSION, apiGroup, apiGroupList, apiResourceList, apiVersions } 
 import { mediaType, parseJsonObject, readBody, sendError, sendJson, wantsPartialMetadata, wantsTable } from './http.js';
 import { serveLogs } from './logs.js';
 import { serveOpenApi } from './openapi.js';
+import { decodeKubernetesProtobuf } from './protobuf.js';
 import { getBody, listBody } from './read.js';
 import { route, type ResourceRoute } from './router.js';
 import { serveWatch } from './watch.js';
@@ -118,6 +119,7 @@ async function body(req: IncomingMessage): Promise<any> {
       throw badRequest(`error decoding YAML: ${(err as Error).message}`);
     }
   }
+  if (type === 'application/vnd.kubernetes.protobuf') return decodeKubernetesProtobuf(raw);
   if (type && type !== 'application/json' && type !== '*/*')
     throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
   return parseJsonObject(raw);

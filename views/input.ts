@@ -1,0 +1,107 @@
+/**
+ * Turns a key press into a UI transition or an intent, using the keymap table. No React: the App
+ * calls it from `useInput`, tests call it directly.
+ */
+import type { Key } from 'ink';
+import type { Intents } from '../src/store/cockpit.js';
+import type { ReleaseView } from '../src/store/derive.js';
+import type { CockpitStore } from '../src/store/state.js';
+import {
+  applyAction,
+  applyFilter,
+  backspaceCommand,
+  backspaceFilter,
+  cancelCommand,
+  cancelFilter,
+  cursorOf,
+  submitCommand,
+  typeCommand,
+  typeFilter,
+  type UiAction,
+  type UiIntent,
+  type UiResult,
+} from '../src/store/ui.js';
+import { findBinding, KEYMAP, type Binding, type ReleaseAction } from './keymap.js';
+import { findRelease, releaseRows, uiContext } from './lists.js';
+
+export interface KeyDeps {
+  store: CockpitStore;
+  intents: Intents;
+  readonly: boolean;
+  /** Rows a page holds on the current screen. */
+  pageRows: number;
+  /** Release actions; without it, the key says it is not available yet. */
+  onAction?: (action: ReleaseAction, release: ReleaseView | undefined) => void;
+  /** Scrolls the help overlay (its scroll position is the App's own). */
+  onHelpScroll?: (action: UiAction) => void;
+}
+
+const SCROLL = new Set<string>(['up', 'down', 'top', 'bottom', 'pageUp', 'pageDown']);
+
+const RELEASE_ACTIONS = new Set<string>(KEYMAP.filter((b) => b.mutating).map((b) => b.action));
+const isReleaseAction = (b: Binding): b is Binding & { action: ReleaseAction } => RELEASE_ACTIONS.has(b.action);
+
+export function dispatchIntent(intents: Intents, intent: UiIntent | undefined): void {
+  if (!intent) return;
+  switch (intent.type) {
+    case 'quit':
+      intents.quit();
+      return;
+    case 'switchNamespace':
+      intents.switchNamespace(intent.namespace);
+      return;
+    case 'switchContext':
+      intents.switchContext(intent.context);
+      return;
+    case 'notify':
+      intents.notify(intent.text, intent.level);
+      return;
+  }
+}
+
+/** Handles one key press; returns the binding it triggered (or 'text' for typed text), for tests. */
+export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'text' | undefined {
+  const { store, intents, readonly } = deps;
+  const state = store.getState();
+  const ui = state.ui;
+  const typing = ui.command !== null || ui.filtering;
+  const binding = findBinding(input, key, { mode: typing ? 'input' : 'normal', readonly, screen: ui.screen });
+
+  let result: UiResult | undefined;
+  if (binding?.action === 'quit' && (typing || key.ctrl)) {
+    result = { ui, intent: { type: 'quit' } };
+  } else if (ui.help && !typing) {
+    // Help is open: scrolling keys scroll it, any other key closes it.
+    if (binding && SCROLL.has(binding.action)) {
+      deps.onHelpScroll?.(binding.action as UiAction);
+      return binding;
+    }
+    result = { ui: { ...ui, help: false } };
+  } else if (ui.command !== null) {
+    if (binding?.action === 'inputSubmit') result = submitCommand(ui, state.connection.contexts);
+    else if (binding?.action === 'inputCancel') result = { ui: cancelCommand(ui) };
+    else if (binding?.action === 'inputDelete') result = { ui: backspaceCommand(ui) };
+    else if (!key.ctrl && !key.meta && input) result = { ui: typeCommand(ui, input) };
+  } else if (ui.filtering) {
+    if (binding?.action === 'inputSubmit') result = { ui: applyFilter(ui) };
+    else if (binding?.action === 'inputCancel') result = { ui: cancelFilter(ui) };
+    else if (binding?.action === 'inputDelete') result = { ui: backspaceFilter(ui) };
+    else if (!key.ctrl && !key.meta && input) result = { ui: typeFilter(ui, input) };
+  } else if (binding && isReleaseAction(binding)) {
+    const release =
+      ui.screen === 'release' ? findRelease(state.view, ui.releaseKey) : ui.screen === 'releases' ? releaseRows(state.view, ui.filter)[cursorOf(ui)] : undefined;
+    if (deps.onAction) deps.onAction(binding.action, release);
+    else intents.notify(`${binding.label} (${binding.description}): not available yet`, 'warn');
+    return binding;
+  } else if (binding) {
+    result = applyAction(ui, binding.action as UiAction, uiContext(state, deps.pageRows));
+  }
+
+  if (!result) return binding;
+  const next = result.ui;
+  if (next !== ui) store.setState({ ui: next });
+  dispatchIntent(intents, result.intent);
+  // A new screen wants fresh data at once rather than at the next scheduled flush.
+  if (next.screen !== ui.screen || next.releaseKey !== ui.releaseKey) intents.refresh();
+  return binding ?? (typing ? 'text' : undefined);
+}

@@ -1,0 +1,299 @@
+/**
+ * One release: per Deployment its budget gauges and old/new ReplicaSet bars, then a tabbed panel
+ * (Tab cycles): pods, availability timeline, zero-downtime checklist, conditions and PDBs, events.
+ */
+import React, { useMemo } from 'react';
+import { Box, Text } from 'ink';
+import type { V1ReplicaSet } from '@kubernetes/client-node';
+import type { DeploymentView, PodRow, ReleaseView } from '../../src/store/derive.js';
+import { Gauge } from '../widgets/Gauge.js';
+import { Bar } from '../widgets/Bar.js';
+import { Table, type Column } from '../widgets/Table.js';
+import { Lines, LineView, seg, type Line } from '../widgets/Lines.js';
+import { bucketMin, sparkline } from '../widgets/Sparkline.js';
+import { budgetSpec, KIND_WORD, revisionText, roleOf } from '../format.js';
+import { age, ago } from '../text.js';
+import { CHECK_TONE, CHECK_WORD, ENDPOINT_TONE, ENDPOINT_WORD, podStatusTone, VERDICT_SYMBOL, VERDICT_TONE, useTone } from '../theme.js';
+import { PANELS } from '../lists.js';
+import { eventLine } from './Events.js';
+
+export interface ReleaseDetailProps {
+  release: ReleaseView;
+  panel: number;
+  cursor: number;
+  width: number;
+  height: number;
+  now: number;
+}
+
+/** Two things side by side when the terminal is wide enough, else one per line. */
+const WIDE = 110;
+
+export function ReleaseDetail({ release, panel, cursor, width, height, now }: ReleaseDetailProps) {
+  const wide = width >= WIDE;
+  const perBlockFull = wide ? 3 : 5;
+  const blocks = release.deployments.length;
+  // Title and tab bar take two lines; keep at least 4 lines for the panel.
+  const full = 2 + blocks * perBlockFull + 4 <= height;
+  const blockLines = full ? perBlockFull : 2;
+  const panelHeight = Math.max(0, height - 2 - blocks * blockLines);
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Title release={release} width={width} />
+      {release.deployments.map((d) => (
+        <DeploymentBlock key={d.uid} release={release} d={d} width={width} wide={wide} full={full} />
+      ))}
+      <TabBar release={release} panel={panel} width={width} />
+      <Panel release={release} panel={panel} cursor={cursor} width={width} height={panelHeight} now={now} />
+    </Box>
+  );
+}
+
+function Title({ release, width }: { release: ReleaseView; width: number }) {
+  const v = release.verdict;
+  const line: Line = [
+    seg(release.name, undefined, true),
+    seg(`  ${KIND_WORD[release.release.kind]}  ns ${release.namespace}`),
+    seg(release.release.service ? `  svc ${release.release.service}` : '  no Service'),
+    seg(release.trafficText ? `  ${release.trafficText}` : ''),
+    seg('  '),
+    seg(`${VERDICT_SYMBOL[v.level]} ${v.text}`, VERDICT_TONE[v.level], true),
+  ];
+  return <LineView line={line} width={width} />;
+}
+
+const sum = (rss: readonly V1ReplicaSet[], f: (rs: V1ReplicaSet) => number | undefined) => rss.reduce((n, rs) => n + (f(rs) ?? 0), 0);
+
+function DeploymentBlock({ release, d, width, wide, full }: { release: ReleaseView; d: DeploymentView; width: number; wide: boolean; full: boolean }) {
+  const u = d.usage;
+  const head: Line = [
+    seg('● ', undefined, true),
+    seg(d.name, undefined, true),
+    seg(`  ${roleOf(release, d.name)}  rev ${revisionText(d)}`),
+    d.paused ? seg('  PAUSED', 'warn', true) : seg(''),
+    seg(`  ${d.images.join(', ')}  `),
+    seg(d.status.text, d.status.failed ? 'bad' : d.status.done ? 'good' : 'busy'),
+  ];
+  const half = wide ? Math.floor((width - 2) / 2) : width;
+  const surge = <Gauge label="surge" used={u.surge.used} limit={u.surge.limit} level={u.surge.level} spec={budgetSpec(u.budget, 'surge')} width={half} />;
+  const unavailable = (
+    <Gauge label="unavailable" used={u.unavailable.used} limit={u.unavailable.limit} level={u.unavailable.level} spec={budgetSpec(u.budget, 'unavailable')} width={half} />
+  );
+  if (!full) {
+    // Compact: both gauges on one line, words first.
+    return (
+      <Box flexDirection="column" width={width}>
+        <LineView line={head} width={width} />
+        <LineView
+          line={[
+            seg(`surge ${u.surge.used}/${u.surge.limit} `),
+            seg(gaugeWord(u.surge.level), gaugeTone(u.surge.level), true),
+            seg(`  unavailable ${u.unavailable.used}/${u.unavailable.limit} `),
+            seg(gaugeWord(u.unavailable.level), gaugeTone(u.unavailable.level), true),
+            seg(`  old ${sum(d.replicaSets.activeOldRSs, (rs) => rs.status?.readyReplicas)} ready, new ${d.replicaSets.newRS?.status?.readyReplicas ?? 0} ready`),
+          ]}
+          width={width}
+        />
+      </Box>
+    );
+  }
+  const old = d.replicaSets.activeOldRSs;
+  const nrs = d.replicaSets.newRS;
+  const oldPods = sum(old, (rs) => rs.status?.replicas);
+  const newPods = nrs?.status?.replicas ?? 0;
+  const scale = Math.max(1, u.budget.ok ? u.budget.maxTotal : d.desired, oldPods + newPods, d.desired);
+  const oldLabel = old.length === 0 ? 'old -' : `old r${d.replicaSets.fromRevision ?? '?'}`;
+  const newLabel = nrs ? `new r${d.replicaSets.toRevision ?? '?'}` : 'new -';
+  const oldBar = (
+    <Bar label={oldLabel} ready={sum(old, (rs) => rs.status?.readyReplicas)} pods={oldPods} want={sum(old, (rs) => rs.spec?.replicas)} scale={scale} width={half} tone="muted" />
+  );
+  const newBar = (
+    <Bar label={newLabel} ready={nrs?.status?.readyReplicas ?? 0} pods={newPods} want={nrs?.spec?.replicas ?? 0} scale={scale} width={half} tone="good" />
+  );
+  return (
+    <Box flexDirection="column" width={width}>
+      <LineView line={head} width={width} />
+      {wide ? (
+        <>
+          <Box width={width}>
+            <Box width={half + 2}>{surge}</Box>
+            <Box width={width - half - 2}>{unavailable}</Box>
+          </Box>
+          <Box width={width}>
+            <Box width={half + 2}>{oldBar}</Box>
+            <Box width={width - half - 2}>{newBar}</Box>
+          </Box>
+        </>
+      ) : (
+        <>
+          {surge}
+          {unavailable}
+          {oldBar}
+          {newBar}
+        </>
+      )}
+    </Box>
+  );
+}
+
+const gaugeWord = (l: 'ok' | 'at' | 'over') => ({ ok: 'ok', at: 'AT', over: 'OVER!' })[l];
+const gaugeTone = (l: 'ok' | 'at' | 'over') => (({ ok: 'good', at: 'warn', over: 'bad' }) as const)[l];
+
+function TabBar({ release, panel, width }: { release: ReleaseView; panel: number; width: number }) {
+  const tone = useTone();
+  const fails = release.deployments.reduce((n, d) => n + d.checklist.filter((c) => c.level === 'fail').length, 0);
+  const warns = release.deployments.reduce((n, d) => n + d.checklist.filter((c) => c.level === 'warn').length, 0);
+  const badge: Record<string, string> = {
+    Pods: String(release.deployments.reduce((n, d) => n + d.pods.length, 0)),
+    Checklist: [fails ? `✗${fails}` : '', warns ? `!${warns}` : '', !fails && !warns ? '✓' : ''].filter(Boolean).join(' '),
+    Events: String(release.events.length),
+  };
+  return (
+    <Text wrap="truncate-end">
+      {PANELS.map((name, i) => {
+        const label = `${name}${badge[name] ? ` ${badge[name]}` : ''}`;
+        const focused = i === panel;
+        return (
+          <Text key={name} bold={focused} inverse={focused} color={focused ? undefined : tone('muted')}>
+            {focused ? `[${label}]` : ` ${label} `}
+            {i < PANELS.length - 1 ? ' ' : ''}
+          </Text>
+        );
+      })}
+      <Text color={tone('muted')}>{width > 70 ? '  Tab: next panel' : ''}</Text>
+    </Text>
+  );
+}
+
+function Panel({ release, panel, cursor, width, height, now }: ReleaseDetailProps) {
+  const lines = useMemo(() => panelLines(release, PANELS[panel], now), [release, panel, now]);
+  if (height <= 0) return null;
+  switch (PANELS[panel]) {
+    case 'Pods':
+      return <PodsPanel release={release} cursor={cursor} width={width} height={height} now={now} />;
+    case 'Timeline':
+      return <TimelinePanel release={release} width={width} height={height} now={now} />;
+    default:
+      return <Lines lines={lines} width={width} height={height} cursor={cursor} />;
+  }
+}
+
+type PodLine = PodRow & { role: string };
+
+const POD_COLUMNS: Column<PodLine>[] = [
+  { id: 'name', title: 'POD', min: 14, max: 48, priority: 0, text: (p) => p.name },
+  { id: 'rev', title: 'REV', min: 3, max: 4, priority: 1, align: 'right', text: (p) => (p.revision === undefined ? '-' : String(p.revision)) },
+  { id: 'status', title: 'STATUS', min: 9, max: 20, priority: 0, text: (p) => p.status, tone: (p) => podStatusTone(p.status, p.isReady) },
+  { id: 'ready', title: 'READY', min: 5, max: 6, priority: 1, text: (p) => p.ready },
+  { id: 'restarts', title: 'RESTARTS', min: 3, max: 8, priority: 3, align: 'right', text: (p) => String(p.restarts), tone: (p) => (p.restarts > 0 ? 'warn' : undefined) },
+  { id: 'age', title: 'AGE', min: 4, max: 5, priority: 2, align: 'right', text: (p) => (p as PodLine & { ageText?: string }).ageText ?? '-' },
+  { id: 'node', title: 'NODE', min: 6, max: 16, priority: 4, text: (p) => p.node ?? '-' },
+  { id: 'endpoint', title: 'ENDPOINT', min: 9, max: 12, priority: 0, text: (p) => (p.endpoint ? ENDPOINT_WORD[p.endpoint] : '-'), tone: (p) => (p.endpoint ? ENDPOINT_TONE[p.endpoint] : undefined) },
+  { id: 'deploy', title: 'DEPLOYMENT', min: 8, priority: 5, flex: true, text: (p) => p.role },
+];
+
+function PodsPanel({ release, cursor, width, height, now }: { release: ReleaseView; cursor: number; width: number; height: number; now: number }) {
+  const rows = useMemo(
+    () => release.deployments.flatMap((d) => d.pods.map((p) => ({ ...p, role: `${d.name} (${roleOf(release, d.name)})`, ageText: age(p.created, now) }))),
+    [release, now],
+  );
+  return <Table rows={rows} rowKey={(p) => p.uid} columns={POD_COLUMNS} width={width} height={height} cursor={cursor} empty="no pods" />;
+}
+
+function TimelinePanel({ release, width, height, now }: { release: ReleaseView; width: number; height: number; now: number }) {
+  const label = 12;
+  const cells = Math.max(0, Math.min(120, width - label - 24));
+  const lines: Line[] = [];
+  for (const d of release.deployments) {
+    const a = d.availability;
+    const pts = d.history.points;
+    const last = pts.at(-1);
+    const floor = last ? last.desired - last.maxUnavailable : d.desired;
+    const tone = a.verdict === 'traffic-outage' ? 'bad' : a.verdict === 'budget-breached' ? 'warn' : a.verdict === 'zero-downtime-kept' ? 'good' : 'busy';
+    const mark = a.verdict === 'traffic-outage' ? '✗' : a.verdict === 'budget-breached' ? '!' : a.verdict === 'zero-downtime-kept' ? '✓' : '→';
+    lines.push([
+      seg(d.name, undefined, true),
+      seg('  '),
+      seg(`${mark} ${a.text}`, tone, true),
+      seg(a.at !== undefined ? ` since ${ago(a.at, now)}` : ''),
+    ]);
+    const max = Math.max(1, ...pts.map((p) => Math.max(p.desired, p.available, p.readyEndpoints ?? 0)));
+    const avail = sparkline(bucketMin(pts, cells, (p) => p.available), max);
+    const minA = a.minAvailable;
+    lines.push([
+      seg('available   '),
+      seg(avail, 'good'),
+      seg(` now ${last?.available ?? '-'}/${d.desired}`),
+      seg(minA ? ` min ${minA.value}` : ''),
+      seg(minA && minA.value < floor ? ` BELOW floor ${floor}` : ` floor ${floor}`, minA && minA.value < floor ? 'warn' : undefined),
+    ]);
+    if (release.release.service) {
+      const eps = sparkline(bucketMin(pts, cells, (p) => p.readyEndpoints), max);
+      const minE = a.minReadyEndpoints;
+      lines.push([
+        seg('endpoints   '),
+        seg(eps, 'accent'),
+        seg(` now ${last?.readyEndpoints ?? '-'}`),
+        seg(minE ? ` min ${minE.value}` : ''),
+        seg(minE && minE.value === 0 ? ' OUTAGE' : '', 'bad', true),
+      ]);
+    }
+  }
+  if (lines.length < height) lines.push([seg('▁..█ relative to desired; _ means zero; each cell shows its lowest reading', 'muted')]);
+  return <Lines lines={lines} width={width} height={height} />;
+}
+
+/** Text of the checklist, status and events panels, one entry per cursor row. */
+export function panelLines(release: ReleaseView, panel: string, now: number): Line[] {
+  const lines: Line[] = [];
+  const pair = release.deployments.length > 1;
+  switch (panel) {
+    case 'Checklist':
+      for (const d of release.deployments) {
+        lines.push([seg(`${d.name}: zero-downtime checklist`, undefined, true)]);
+        for (const c of d.checklist) {
+          lines.push([seg(CHECK_WORD[c.level].padEnd(7), CHECK_TONE[c.level], c.level !== 'pass'), seg(` ${c.title}: `), seg(c.why)]);
+          if (c.level !== 'pass') lines.push([seg('        fix: ', 'accent'), seg(c.fix)]);
+        }
+      }
+      return lines;
+    case 'Status':
+      for (const d of release.deployments) {
+        lines.push([seg(`${d.name}: conditions`, undefined, true)]);
+        for (const c of d.conditions) {
+          const bad = (c.type === 'Available' && c.status !== 'True') || c.reason === 'ProgressDeadlineExceeded' || c.type === 'ReplicaFailure';
+          lines.push([
+            seg(`  ${(c.type ?? '').padEnd(15)}`),
+            seg(`${(c.status ?? '').padEnd(6)}`, bad ? 'bad' : c.status === 'True' ? 'good' : 'warn', bad),
+            seg(`${(c.reason ?? '').padEnd(27)} `),
+            seg(`${age(timestamp(c.lastUpdateTime ?? c.lastTransitionTime), now).padStart(4)}  `, 'muted'),
+            seg(c.message ?? ''),
+          ]);
+        }
+        lines.push([seg(`${d.name}: PodDisruptionBudgets`, undefined, true)]);
+        if (d.pdbs.length === 0) lines.push([seg('  none covers these pods (node drains may evict them all)', 'warn')]);
+        for (const p of d.pdbs) {
+          lines.push([
+            seg(`  ${p.name}  ${p.rule}  `),
+            seg(`disruptions allowed ${p.disruptionsAllowed}`, p.disruptionsAllowed === 0 ? 'warn' : 'good', p.disruptionsAllowed === 0),
+            seg(p.disruptionsAllowed === 0 ? ' (drains blocked)' : ''),
+            seg(`  healthy ${p.currentHealthy}/${p.desiredHealthy} of ${p.expectedPods}`),
+            seg(p.stale ? '  (status not yet observed)' : '', 'muted'),
+          ]);
+        }
+      }
+      return lines;
+    case 'Events':
+      for (const e of release.events) lines.push(eventLine(e, now, pair));
+      if (lines.length === 0) lines.push([seg('no events for this release', 'muted')]);
+      return lines;
+    default:
+      return lines;
+  }
+}
+
+function timestamp(t: Date | string | undefined): number | undefined {
+  if (t === undefined) return undefined;
+  const ms = t instanceof Date ? t.getTime() : Date.parse(t);
+  return Number.isNaN(ms) ? undefined : ms;
+}

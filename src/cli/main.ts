@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { CONNECT_OPTIONS, resolveTarget, type Target } from './connectFlags.js';
 import { UsageError } from './errors.js';
+import { runCanary } from './canary.js';
+import { runFlip, runScaleIdle } from './flip.js';
 import { runSim } from './sim.js';
 import { runStatus } from './status.js';
 
@@ -13,6 +15,11 @@ Usage:
   cutover status [NAME] [--json] [--watch]  print releases, budgets, verdicts and the checklist
   cutover sim [--port N] [--scenario NAME] [--speed X] [--pods N]
                                          run the embedded simulated cluster for kubectl and cutover
+  cutover canary step|back|promote|abort RELEASE [--steps 10,30,50,100]
+                                         move a canary release along its ladder (grow, wait, shrink)
+  cutover flip RELEASE [--scale-old N]   switch a blue-green Service to the idle colour (again: back)
+  cutover scale-idle RELEASE REPLICAS    scale the idle colour of a blue-green release
+                                         actions take -y/--yes, --dry-run, --json, --wait, --override REASON
   cutover help | --version
 
 Run "cutover COMMAND --help" for a command's options.
@@ -31,6 +38,12 @@ export async function main(argv: string[]): Promise<number | CockpitLaunch> {
       return runSim(rest);
     case 'status':
       return runStatus(rest);
+    case 'canary':
+      return runCanary(rest);
+    case 'flip':
+      return runFlip(rest);
+    case 'scale-idle':
+      return runScaleIdle(rest);
     case 'help':
     case '--help':
     case '-h':

@@ -1,6 +1,6 @@
 /** The API calls actions make: fresh reads, guarded patches, creates, and waits driven by watches. */
-import { KubernetesObjectApi, PatchStrategy, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import type { ObjectRef } from './types.js';
+import { AppsV1Api, KubernetesObjectApi, PatchStrategy, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { JsonPatchOp, ObjectRef } from './types.js';
 
 export class ActionError extends Error {}
 
@@ -41,7 +41,8 @@ export class ActionClient {
   }
 
   /** Patches with the resourceVersion of a read just made, so any change in between is a 409. */
-  async patch(ref: ObjectRef, strategy: 'merge' | 'strategic', body: Record<string, unknown>, resourceVersion: string): Promise<KubernetesObject> {
+  async patch(ref: ObjectRef, strategy: 'merge' | 'strategic' | 'json', body: Record<string, unknown>, resourceVersion: string, ops?: JsonPatchOp[]): Promise<KubernetesObject> {
+    if (strategy === 'json') return this.jsonPatch(ref, ops ?? [], resourceVersion);
     const spec = {
       ...body,
       apiVersion: ref.apiVersion,
@@ -53,6 +54,30 @@ export class ActionClient {
       return await this.objects.patch(spec, undefined, this.dryRun ? 'All' : undefined, this.fieldManager, undefined, type);
     } catch (err) {
       if (statusCode(err) === 409) throw new ActionError(`${describeRef(ref)} changed between cutover's read and its write (409 Conflict); nothing was written to it`);
+      throw new ActionError(`cannot patch ${describeRef(ref)}: ${apiMessage(err)}`);
+    }
+  }
+
+  /**
+   * A JSON patch (application/json-patch+json, as `kubectl rollout undo` sends) guarded by a `test`
+   * of the read's resourceVersion. Deployments only: the generic object client would re-serialize
+   * the array body as an object.
+   */
+  private async jsonPatch(ref: ObjectRef, ops: JsonPatchOp[], resourceVersion: string): Promise<KubernetesObject> {
+    if (ref.apiVersion !== 'apps/v1' || ref.kind !== 'Deployment') throw new ActionError(`cannot JSON-patch ${describeRef(ref)}: only Deployments are supported`);
+    const body = [{ op: 'test', path: '/metadata/resourceVersion', value: resourceVersion }, ...ops];
+    try {
+      return await this.kc.makeApiClient(AppsV1Api).patchNamespacedDeployment({
+        name: ref.name,
+        namespace: ref.namespace,
+        body,
+        ...(this.dryRun ? { dryRun: 'All' } : {}),
+        fieldManager: this.fieldManager,
+      });
+    } catch (err) {
+      const code = statusCode(err);
+      // A failed `test` is 422 on a real API server (409 from some): either way the object moved.
+      if (code === 409 || (code === 422 && /test/i.test(apiMessage(err)))) throw new ActionError(`${describeRef(ref)} changed between cutover's read and its write (resourceVersion test failed); nothing was written to it`);
       throw new ActionError(`cannot patch ${describeRef(ref)}: ${apiMessage(err)}`);
     }
   }

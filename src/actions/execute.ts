@@ -30,7 +30,7 @@ export async function executePlan(plan: Plan, client: ActionClient, opts: Execut
           }
         }
         progress(`${client.dryRun ? '[dry run] ' : ''}${describeRef(step.target)}: ${step.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`);
-        await client.patch(step.target, step.strategy, step.patch, fresh.metadata!.resourceVersion!);
+        await client.patch(step.target, step.strategy, step.patch, fresh.metadata!.resourceVersion!, step.ops);
         applied.push(step);
         outcomes.push({ step, ok: true });
       } else if (step.kind === 'create') {

@@ -1,3 +1,5 @@
+import { jsonEqual } from '../model/equality.js';
+
 /** Dotted paths into plain objects (`spec.replicas`, `spec.selector.version`). */
 export function getPath(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
@@ -8,8 +10,9 @@ export function getPath(obj: unknown, path: string): unknown {
   return cur;
 }
 
+/** Structural equality (key order, Dates vs ISO strings and undefined keys do not matter). */
 export function sameValue(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return jsonEqual(a, b);
 }
 
 export const show = (v: unknown): string => (v === undefined ? '(unset)' : typeof v === 'string' ? v : JSON.stringify(v));

@@ -40,12 +40,21 @@ export interface Expectation {
   value: unknown;
 }
 
+/** One RFC 6902 operation, for `strategy: 'json'` (kubectl rollout undo sends these). */
+export interface JsonPatchOp {
+  op: 'add' | 'remove' | 'replace' | 'test';
+  path: string;
+  value?: unknown;
+}
+
 export interface PatchStep {
   kind: 'patch';
   target: ObjectRef;
-  strategy: 'merge' | 'strategic';
-  /** The patch body, without metadata.resourceVersion (added from the fresh read). */
+  strategy: 'merge' | 'strategic' | 'json';
+  /** The patch body, without metadata.resourceVersion (added from the fresh read). Empty for 'json'. */
   patch: Record<string, unknown>;
+  /** For 'json': the operations; the write prepends a `test` of /metadata/resourceVersion. */
+  ops?: JsonPatchOp[];
   /** Checked on a fresh read; the write then carries that read's resourceVersion. */
   expect: Expectation[];
   changes: FieldChange[];

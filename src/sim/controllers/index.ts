@@ -3,6 +3,10 @@ import type { Controller, SimContext } from '../runtime.js';
 import { EndpointSliceController } from './endpointslice.js';
 import { EndpointsController } from './endpoints.js';
 import { JobController } from './job.js';
+import { TTLAfterFinishedController } from './ttl.js';
+import { DisruptionController } from './pdb.js';
+import { GarbageCollector } from './gc.js';
+import { NamespaceController } from './namespace.js';
 import { createWorkloadControllers } from './workloads.js';
 
 export function createControllers(ctx: SimContext): Controller[] {
@@ -12,5 +16,9 @@ export function createControllers(ctx: SimContext): Controller[] {
     new EndpointSliceController(ctx),
     new EndpointsController(ctx),
     new JobController(ctx),
+    new TTLAfterFinishedController(ctx),
+    new DisruptionController(ctx),
+    new GarbageCollector(ctx),
+    new NamespaceController(ctx),
   ];
 }

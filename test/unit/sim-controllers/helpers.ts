@@ -1,11 +1,74 @@
-/** Helpers for controller unit tests: a VirtualClock Sim and direct pod status writes (no kubelet needed). */
-import { VirtualClock } from '../../../src/sim/clock.js';
-import { Sim } from '../../../src/sim/sim.js';
+/**
+ * Helpers for controller unit tests: a VirtualClock harness running only the controllers under test
+ * (no scheduler or kubelet), so tests write pod status directly.
+ */
+import { VirtualClock, isoTime } from '../../../src/sim/clock.js';
+import { EventRecorder } from '../../../src/sim/events.js';
+import { ControllerManager, type Controller, type SimContext } from '../../../src/sim/runtime.js';
+import { Store } from '../../../src/sim/store.js';
 import { R } from '../../../src/sim/resources.js';
 import type { Obj } from '../../../src/sim/store.js';
+import { registerKindHooks } from '../../../src/sim/api/hooks.js';
+import { EndpointSliceController } from '../../../src/sim/controllers/endpointslice.js';
+import { EndpointsController } from '../../../src/sim/controllers/endpoints.js';
+import { JobController } from '../../../src/sim/controllers/job.js';
+import { TTLAfterFinishedController } from '../../../src/sim/controllers/ttl.js';
+import { DisruptionController } from '../../../src/sim/controllers/pdb.js';
+import { GarbageCollector } from '../../../src/sim/controllers/gc.js';
+import { NamespaceController } from '../../../src/sim/controllers/namespace.js';
 
-export function newSim(): Sim {
-  return new Sim({ clock: new VirtualClock(), nodes: 3 });
+export const MY_CONTROLLERS = [EndpointSliceController, EndpointsController, JobController, TTLAfterFinishedController, DisruptionController, GarbageCollector, NamespaceController];
+
+/** The same pieces as Sim (store, clock, recorder, controller manager), with a chosen set of controllers. */
+export class Harness {
+  readonly clock = new VirtualClock();
+  readonly store = new Store(this.clock);
+  readonly ctx: SimContext;
+  readonly controllers: Controller[];
+
+  constructor(kinds: (new (ctx: SimContext) => Controller)[] = MY_CONTROLLERS) {
+    const manager = new ControllerManager(this.store, this.clock, (m) => {
+      if (process.env.SIM_DEBUG) console.error(m);
+    });
+    this.ctx = { store: this.store, clock: this.clock, controllers: manager, recorder: new EventRecorder(this.store, this.clock), podLogs: new Map(), log: () => {} };
+    registerKindHooks(this.store);
+    this.clock.onTick = () => this.settle();
+    this.controllers = kinds.map((K) => new K(this.ctx));
+    manager.add(...this.controllers);
+    manager.start();
+    for (const name of ['default', 'kube-system']) {
+      this.store.create(R.namespaces, { metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    }
+    for (let i = 1; i <= 3; i++) {
+      const name = `sim-node-${i}`;
+      this.store.create(R.nodes, {
+        metadata: { name, labels: { 'kubernetes.io/hostname': name, 'topology.kubernetes.io/zone': `zone-${String.fromCharCode(96 + i)}` } },
+        status: { conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: isoTime(this.clock) }] },
+      });
+    }
+  }
+
+  controller<T>(K: new (ctx: SimContext) => T): T {
+    return this.controllers.find((c) => c instanceof (K as any)) as T;
+  }
+
+  settle(): Promise<void> {
+    return this.ctx.controllers.settle();
+  }
+
+  advance(ms: number): Promise<void> {
+    return this.clock.advance(ms);
+  }
+
+  async stop(): Promise<void> {
+    this.ctx.controllers.stop();
+  }
+}
+
+export type Sim = Harness;
+
+export function newSim(kinds?: (new (ctx: SimContext) => Controller)[]): Harness {
+  return new Harness(kinds);
 }
 
 let ipSeq = 1;

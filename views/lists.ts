@@ -38,7 +38,8 @@ export const releaseRows = cached((view, filter): ReleaseView[] =>
 export const serviceRows = cached((view, filter): ServiceRow[] => {
   const rows: ServiceRow[] = [];
   for (const s of view.services) {
-    const groups = s.traffic.byDeployment;
+    // Only Deployments that have endpoints in this Service (the traffic model lists every one it saw).
+    const groups = s.traffic.byDeployment.filter((g) => g.ready + g.servingTerminating + g.notReady > 0);
     if (!matchesFilter(filter, s.name, s.namespace, s.selector, ...groups.map((g) => g.deployment))) continue;
     rows.push({ type: 'service', key: s.key, service: s });
     for (const g of groups) rows.push({ type: 'group', key: `${s.key}/${g.deployment}`, service: s, group: g });

@@ -36,7 +36,7 @@ export function Events({ rows, cursor, width, height, now, allNamespaces, filter
     () => [
       { id: 'age', title: 'LAST', min: 4, max: 5, priority: 0, align: 'right', text: (e) => age(eventTime(e) || undefined, now) },
       { id: 'type', title: 'TYPE', min: 9, max: 9, priority: 0, text: (e) => (isWarning(e) ? '! Warning' : 'Normal'), tone: (e) => (isWarning(e) ? 'warn' : undefined) },
-      { id: 'reason', title: 'REASON', min: 10, max: 26, priority: 1, text: (e) => e.reason ?? '' },
+      { id: 'reason', title: 'REASON', min: 10, max: 20, priority: 1, text: (e) => e.reason ?? '' },
       ...(allNamespaces ? [{ id: 'ns', title: 'NAMESPACE', min: 7, max: 16, priority: 4, text: (e: CoreV1Event) => e.metadata?.namespace ?? '' }] : []),
       { id: 'object', title: 'OBJECT', min: 12, max: 48, priority: 2, text: objectOf },
       { id: 'count', title: 'COUNT', min: 5, max: 5, priority: 3, align: 'right', text: (e) => String(e.count ?? 1) },

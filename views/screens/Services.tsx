@@ -52,14 +52,14 @@ const COLUMNS: Column<ServiceRow>[] = [
   {
     id: 'share',
     title: 'TRAFFIC',
-    min: 10,
+    min: 16,
     priority: 0,
     flex: true,
     text: (r) =>
       r.type === 'service'
         ? r.service.traffic.noReadyEndpoints
           ? '✗ NO READY ENDPOINTS: traffic dropped'
-          : `${r.service.traffic.byDeployment.filter((g) => g.ready > 0).length} deployment(s) serving`
+          : `${r.service.traffic.totalReady} ready endpoints`
         : `${shareBar(r.group.share)} ${pct(r.group.share)}`,
     tone: (r) => (r.type === 'service' ? (r.service.traffic.noReadyEndpoints ? 'bad' : 'muted') : r.group.share > 0 ? 'good' : 'muted'),
   },

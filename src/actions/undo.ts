@@ -106,8 +106,8 @@ export function lineDiff(a: string[], b: string[], context = 2): string[] {
       ops.push({ tag: ' ', line: a[i] });
       i++;
       j++;
-    } else if (j < m && (i === n || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push({ tag: '+', line: b[j++] });
-    else ops.push({ tag: '-', line: a[i++] });
+    } else if (i < n && (j === m || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push({ tag: '-', line: a[i++] });
+    else ops.push({ tag: '+', line: b[j++] });
   }
   const keep = ops.map((o, k) => o.tag !== ' ' || ops.slice(Math.max(0, k - context), k + context + 1).some((x) => x.tag !== ' '));
   const out: string[] = [];

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { V1Job } from '@kubernetes/client-node';
+import { parse } from 'yaml';
+import { migrationGate } from '../../../src/actions/gate.js';
+import { planMigration, runName, stamp } from '../../../src/actions/migrate.js';
+import { requireRelease } from '../../../src/actions/state.js';
+import type { CreateStep, WaitStep } from '../../../src/actions/types.js';
+import { blueGreenInput, canaryInput, migrationJob } from './canary-flip-fixtures.js';
+import { NOW, NS, input, svc, web } from './rollout-fixtures.js';
+
+/** A suspended template as the API server returns it: defaulted backoffLimit, generated selector and labels. */
+function template(o: { backoffLimit?: number; targetImage?: string; name?: string } = {}): V1Job {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name: o.name ?? 'web-migrate-v4',
+      namespace: NS,
+      uid: 'uid-tpl',
+      resourceVersion: '42',
+      creationTimestamp: '2025-12-31T00:00:00Z' as unknown as Date,
+      labels: { 'cutover.io/migration-for': 'web', team: 'db' },
+      annotations: { ...(o.targetImage ? { 'cutover.io/target-image': o.targetImage } : {}) },
+    },
+    spec: {
+      suspend: true,
+      backoffLimit: o.backoffLimit ?? 6,
+      ttlSecondsAfterFinished: 100,
+      selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'uid-tpl' } },
+      template: {
+        metadata: { labels: { 'batch.kubernetes.io/controller-uid': 'uid-tpl', 'controller-uid': 'uid-tpl', 'job-name': 'web-migrate-v4', 'batch.kubernetes.io/job-name': 'web-migrate-v4', role: 'migrate' }, annotations: { 'sim.cutover.io/exit-after': '2' } },
+        spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'registry.local/web:v4', command: ['./run-migrations.sh'] }] },
+      },
+    },
+    status: {},
+  };
+}
+
+const created = (p: { steps: unknown[] }) => (p.steps[0] as CreateStep).object as V1Job;
+
+describe('planMigration', () => {
+  it('creates a new unsuspended Job from the template, then waits for it', () => {
+    const p = planMigration(input({ deployments: [web()], services: [svc('web', { app: 'web' })], jobs: [template({ targetImage: 'registry.local/web:v4' })] }), 'web');
+    assert.equal(p.refusal, undefined, p.refusal);
+    assert.equal(p.action, 'migrate');
+    const job = created(p);
+    assert.equal(job.metadata?.name, `web-migrate-v4-${stamp(NOW)}`);
+    assert.equal(job.metadata?.name, 'web-migrate-v4-20260101000000');
+    assert.equal(job.spec?.suspend, false);
+    assert.equal(job.spec?.backoffLimit, 0, 'the API default 6 on a template counts as unset');
+    assert.equal(job.spec?.ttlSecondsAfterFinished, undefined);
+    assert.equal(job.spec?.selector, undefined);
+    assert.deepEqual(job.spec?.template.metadata?.labels, { role: 'migrate' });
+    assert.deepEqual(job.spec?.template.metadata?.annotations, { 'sim.cutover.io/exit-after': '2' });
+    assert.deepEqual(job.metadata?.labels, { 'cutover.io/migration-for': 'web', team: 'db' });
+    assert.equal(job.metadata?.annotations?.['cutover.io/for-image'], 'registry.local/web:v4');
+    assert.equal(job.metadata?.annotations?.['cutover.io/from-template'], 'web-migrate-v4');
+    assert.equal((job.metadata as any).uid, undefined);
+    assert.equal((job.metadata as any).resourceVersion, undefined);
+    const wait = p.steps[1] as WaitStep;
+    assert.equal(wait.kind, 'wait');
+    assert.deepEqual(wait.until, { type: 'job-finished', namespace: NS, name: job.metadata?.name });
+  });
+  it('keeps an explicit non-default backoffLimit and says so', () => {
+    const p = planMigration(input({ deployments: [web()], jobs: [template({ backoffLimit: 2 })] }), 'web');
+    assert.equal(created(p).spec?.backoffLimit, 2);
+    assert.ok(p.notes.some((n) => /up to 3 times/.test(n)));
+  });
+  it('target image: --for-image, then the template annotation, then its own image of the same repository', () => {
+    const i = input({ deployments: [web()], jobs: [template({ targetImage: 'registry.local/web:v9' })] });
+    assert.equal(created(planMigration(i, 'web', { forImage: 'registry.local/web:v5' })).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/web:v5');
+    assert.equal(created(planMigration(i, 'web')).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/web:v9');
+    const own = input({ deployments: [web()], jobs: [template()] });
+    assert.equal(created(planMigration(own, 'web')).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/web:v4');
+  });
+  it("pairs: the canary's image, the idle colour's image", () => {
+    const tpl = (forRel: string) => ({ ...migrationJob(`${forRel}-migrate`, forRel), spec: { suspend: true, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'tools/migrate:1' }] } } } }) as V1Job;
+    const c = planMigration(canaryInput(9, 1, { jobs: [tpl('shop')] }), 'shop');
+    assert.equal(created(c).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/shop:v2');
+    const bg = planMigration(blueGreenInput({ jobs: [tpl('pay')] }), 'pay');
+    assert.equal(created(bg).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/pay:v2');
+  });
+  it('a manifest (--migration FILE): backoffLimit 0 unless set, labelled for the release', () => {
+    const manifest = parse(`
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: db-migration-v2.5.0
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: migrate
+        image: registry.local/web:v2.5.0
+        command: ["./run-migrations.sh"]
+`);
+    const p = planMigration(input({ deployments: [web()] }), 'web', { manifest });
+    assert.equal(p.refusal, undefined, p.refusal);
+    const job = created(p);
+    assert.equal(job.metadata?.name, 'db-migration-v2.5.0-20260101000000');
+    assert.equal(job.spec?.backoffLimit, 0);
+    assert.equal(job.spec?.suspend, false);
+    assert.equal(job.metadata?.labels?.['cutover.io/migration-for'], 'web');
+    assert.equal(job.metadata?.annotations?.['cutover.io/for-image'], 'registry.local/web:v2.5.0');
+    const set = planMigration(input({ deployments: [web()] }), 'web', { manifest: { ...manifest, spec: { ...manifest.spec, backoffLimit: 6 } } });
+    assert.equal(created(set).spec?.backoffLimit, 6, 'an explicit value in a file is kept');
+    assert.match(planMigration(input({ deployments: [web()] }), 'web', { manifest: { kind: 'Deployment' } }).refusal ?? '', /not a Job or CronJob/);
+    const cron = planMigration(input({ deployments: [web()] }), 'web', { manifest: { kind: 'CronJob', metadata: { name: 'nightly' }, spec: { jobTemplate: { spec: manifest.spec } } } });
+    assert.equal(created(cron).metadata?.name, 'nightly-20260101000000');
+  });
+  it('refusals: no template, unknown release, a run still going', () => {
+    assert.match(planMigration(input({ deployments: [web()] }), 'web').refusal ?? '', /no migration template.*cutover.io\/migration-for=web/);
+    assert.match(planMigration(input({ deployments: [web()] }), 'nope').refusal ?? '', /no release or Deployment named "nope"/);
+    const running = migrationJob('web-migrate-v4-1', 'web', { image: 'registry.local/web:v4' });
+    assert.match(planMigration(input({ deployments: [web()], jobs: [template(), running] }), 'web').refusal ?? '', /still running/);
+  });
+  it('the name is unique and fits a label value', () => {
+    assert.equal(runName('m', NOW, new Set(['m-20260101000000'])), 'm-20260101000000-2');
+    assert.ok(runName('x'.repeat(80), NOW, new Set()).length <= 63);
+  });
+  it('the gate: closed before, closed after a failed run, open after a completed one', () => {
+    const i = (jobs: V1Job[]) => input({ deployments: [web()], jobs });
+    const rel = (x: ReturnType<typeof i>) => requireRelease(x, 'web');
+    const before = i([template()]);
+    assert.equal(migrationGate(before, rel(before), 'registry.local/web:v4').open, false);
+    const run = created(planMigration(before, 'web'));
+    const failed = { ...run, metadata: { ...run.metadata, creationTimestamp: '2026-01-01T00:00:01Z' as unknown as Date }, status: { conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] } } as V1Job;
+    const afterFail = i([template(), failed]);
+    const g = migrationGate(afterFail, rel(afterFail), 'registry.local/web:v4');
+    assert.equal(g.open, false);
+    assert.match(g.reason ?? '', /BackoffLimitExceeded/);
+    const second = created(planMigration(afterFail, 'web'));
+    assert.notEqual(second.metadata?.name, failed.metadata?.name);
+    const ok = { ...second, metadata: { ...second.metadata, name: 'web-migrate-v4-ok', creationTimestamp: '2026-01-01T00:00:02Z' as unknown as Date }, status: { conditions: [{ type: 'Complete', status: 'True' }] } } as V1Job;
+    const afterOk = i([template(), failed, ok]);
+    assert.equal(migrationGate(afterOk, rel(afterOk), 'registry.local/web:v4').open, true);
+  });
+});

@@ -4,6 +4,9 @@ import { CONNECT_OPTIONS, resolveTarget, type Target } from './connectFlags.js';
 import { UsageError } from './errors.js';
 import { runCanary } from './canary.js';
 import { runFlip, runScaleIdle } from './flip.js';
+import { runMigrate } from './migrate.js';
+import { runRollout } from './rollout.js';
+import { runHistory, runUndo } from './undo.js';
 import { runSim } from './sim.js';
 import { runStatus } from './status.js';
 
@@ -19,6 +22,16 @@ Usage:
                                          move a canary release along its ladder (grow, wait, shrink)
   cutover flip RELEASE [--scale-old N]   switch a blue-green Service to the idle colour (again: back)
   cutover scale-idle RELEASE REPLICAS    scale the idle colour of a blue-green release
+  cutover pause|resume|restart DEPLOYMENT
+                                         pause or resume a rollout; restart every pod (new revision)
+  cutover set-image DEPLOYMENT [CONTAINER=]IMAGE
+                                         set a container's image (waits for the migration gate)
+  cutover scale DEPLOYMENT REPLICAS      set a Deployment's replicas
+  cutover undo DEPLOYMENT [--to-revision N]
+                                         roll back as kubectl rollout undo does
+  cutover history DEPLOYMENT [--diff]    revisions with images, change-cause and template diffs
+  cutover migrate RELEASE [--migration FILE] [--for-image IMAGE]
+                                         run the migration Job and follow it to Complete/Failed
                                          actions take -y/--yes, --dry-run, --json, --wait, --override REASON
   cutover help | --version
 
@@ -44,6 +57,18 @@ export async function main(argv: string[]): Promise<number | CockpitLaunch> {
       return runFlip(rest);
     case 'scale-idle':
       return runScaleIdle(rest);
+    case 'pause':
+    case 'resume':
+    case 'restart':
+    case 'set-image':
+    case 'scale':
+      return runRollout(command, rest);
+    case 'undo':
+      return runUndo(rest);
+    case 'history':
+      return runHistory(rest);
+    case 'migrate':
+      return runMigrate(rest);
     case 'help':
     case '--help':
     case '-h':

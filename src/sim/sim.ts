@@ -9,6 +9,7 @@ import { Store } from './store.js';
 import { R } from './resources.js';
 import { createControllers } from './controllers/index.js';
 import { createApiServer, type Auth } from './api/server.js';
+import { selfSignedServingCert, type ServingCert } from './api/tls.js';
 import { registerKindHooks } from './api/hooks.js';
 
 export interface SimOptions {
@@ -22,6 +23,11 @@ export interface SimOptions {
   log?: (message: string) => void;
   /** Fixed tokens (a restarted sim keeps its kubeconfig valid). */
   tokens?: { admin: string; viewer: string };
+  /**
+   * The serving certificate (a restarted sim can keep its kubeconfig valid). kubectl sends
+   * credentials only to https servers, so the sim always serves TLS.
+   */
+  tls?: ServingCert;
 }
 
 export const SIM_CONTEXT = 'cutover-sim';
@@ -30,6 +36,7 @@ export const SIM_VIEWER_CONTEXT = 'cutover-sim-viewer';
 export class Sim {
   readonly ctx: SimContext;
   readonly tokens: { admin: string; viewer: string };
+  readonly tls: ServingCert;
   private server?: Server;
   url = '';
 
@@ -40,6 +47,7 @@ export class Sim {
     const controllers = new ControllerManager(store, clock, log);
     this.ctx = { store, clock, controllers, recorder: new EventRecorder(store, clock), podLogs: new Map(), log };
     this.tokens = options.tokens ?? { admin: randomBytes(16).toString('hex'), viewer: randomBytes(16).toString('hex') };
+    this.tls = options.tls ?? selfSignedServingCert();
     registerKindHooks(store);
     if (clock instanceof VirtualClock) clock.onTick = () => this.settle();
     controllers.add(...createControllers(this.ctx));
@@ -63,14 +71,14 @@ export class Sim {
         [this.tokens.viewer, { username: 'cutover-viewer', groups: ['system:authenticated'], readOnly: true }],
       ]),
     };
-    const server = createApiServer(this.ctx, auth);
+    const server = createApiServer(this.ctx, auth, { tls: { key: this.tls.key, cert: this.tls.cert } });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
     });
     const addr = server.address() as AddressInfo;
-    this.url = `http://${host}:${addr.port}`;
+    this.url = `https://${host}:${addr.port}`;
     return this.url;
   }
 
@@ -94,6 +102,7 @@ export class Sim {
       `- name: ${SIM_CONTEXT}`,
       '  cluster:',
       `    server: ${this.url}`,
+      `    certificate-authority-data: ${Buffer.from(this.tls.ca).toString('base64')}`,
       'users:',
       '- name: cutover-admin',
       '  user:',

@@ -4,7 +4,7 @@ import React from 'react';
 import { render } from 'ink';
 import { App, type AppProps } from '../../views/App.js';
 
-class Stdout extends EventEmitter {
+export class Stdout extends EventEmitter {
   frames: string[] = [];
   isTTY = false;
   constructor(
@@ -13,8 +13,11 @@ class Stdout extends EventEmitter {
   ) {
     super();
   }
-  write = (frame: string) => {
+  write = (frame: string, encoding?: unknown, cb?: () => void) => {
     this.frames.push(frame);
+    // As a real stream does: ink waits for the callbacks when unmounting.
+    const done = typeof encoding === 'function' ? (encoding as () => void) : cb;
+    if (done) queueMicrotask(done);
     return true;
   };
   lastFrame = () => this.frames.at(-1) ?? '';
@@ -25,7 +28,7 @@ class Stdout extends EventEmitter {
   }
 }
 
-class Stdin extends EventEmitter {
+export class Stdin extends EventEmitter {
   isTTY = true;
   private data: string | null = null;
   write = (data: string) => {

@@ -217,8 +217,8 @@ function TimelinePanel({ release, width, height, now }: { release: ReleaseView; 
       seg(`${mark} ${a.text}`, tone, true),
       seg(a.at !== undefined ? ` since ${ago(a.at, now)}` : ''),
     ]);
-    const max = Math.max(1, ...pts.map((p) => Math.max(p.desired, p.available, p.readyEndpoints ?? 0)));
-    const avail = sparkline(bucketMin(pts, cells, (p) => p.available), max);
+    // Each line has its own scale: availability against desired, endpoints against their own peak.
+    const avail = sparkline(bucketMin(pts, cells, (p) => p.available), Math.max(1, ...pts.map((p) => Math.max(p.desired, p.available))));
     const minA = a.minAvailable;
     lines.push([
       seg('available   '),
@@ -228,7 +228,7 @@ function TimelinePanel({ release, width, height, now }: { release: ReleaseView; 
       seg(minA && minA.value < floor ? ` BELOW floor ${floor}` : ` floor ${floor}`, minA && minA.value < floor ? 'warn' : undefined),
     ]);
     if (release.release.service) {
-      const eps = sparkline(bucketMin(pts, cells, (p) => p.readyEndpoints), max);
+      const eps = sparkline(bucketMin(pts, cells, (p) => p.readyEndpoints), Math.max(1, ...pts.map((p) => p.readyEndpoints ?? 0)));
       const minE = a.minReadyEndpoints;
       lines.push([
         seg('endpoints   '),
@@ -239,7 +239,7 @@ function TimelinePanel({ release, width, height, now }: { release: ReleaseView; 
       ]);
     }
   }
-  if (lines.length < height) lines.push([seg('▁..█ relative to desired; _ means zero; each cell shows its lowest reading', 'muted')]);
+  if (lines.length < height) lines.push([seg('available ▁..█ against desired, endpoints against their peak; _ is zero; each cell shows its lowest reading', 'muted')]);
   return <Lines lines={lines} width={width} height={height} />;
 }
 

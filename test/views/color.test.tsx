@@ -1,0 +1,53 @@
+/**
+ * Colour carries meaning but never alone. chalk (under ink) decides its level when first imported
+ * and ignores NO_COLOR, so this file forces colour on before importing ink and checks that the
+ * cockpit's own NO_COLOR handling removes every colour while the state words remain.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+process.env.FORCE_COLOR = '1';
+delete process.env.NO_COLOR;
+
+const { fixtureStore, recordingIntents } = await import('./fixtures.js');
+const { renderApp } = await import('./harness.js');
+const { colorFromEnv } = await import('../../views/theme.js');
+
+// Foreground colours of the 16-colour palette: 30-37 and 90-97.
+const COLOUR = /\u001b\[(3[0-7]|9[0-7])m/;
+const COLOURS_USED = /\u001b\[(\d+)m/g;
+const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+async function frame(props: { color?: boolean }) {
+  const store = fixtureStore();
+  const app = await renderApp({ store, intents: recordingIntents(store), color: undefined, ...props }, { columns: 120, rows: 30 });
+  const f = app.lastFrame();
+  app.unmount();
+  return f;
+}
+
+test('with colour: states are coloured, with basic 16 colours only', async () => {
+  const f = await frame({ color: true });
+  assert.match(f, COLOUR);
+  for (const [, code] of f.matchAll(COLOURS_USED)) {
+    const n = Number(code);
+    assert.ok(n < 38 || (n >= 39 && n <= 49) || (n >= 90 && n <= 97), `only basic SGR codes, got ${code}`);
+  }
+  assert.doesNotMatch(f, /\u001b\[38;/, 'no 256/true colour');
+  assert.match(plain(f), /3\/3 AT/);
+});
+
+test('NO_COLOR: no colour at all, and the words and symbols still say everything', async () => {
+  process.env.NO_COLOR = '1';
+  try {
+    assert.equal(colorFromEnv(), false);
+    const f = await frame({});
+    assert.doesNotMatch(f, COLOUR);
+    for (const word of ['3/3 AT', '0/0 ok', '1/0 OVER!', '✗ deadline exceeded', '→ rolling', '✓ zero downtime kept', 'canary 10%', '✓ live', '›']) {
+      assert.ok(plain(f).includes(word), `still shows "${word}"`);
+    }
+  } finally {
+    delete process.env.NO_COLOR;
+  }
+  assert.equal(colorFromEnv({ NO_COLOR: '' }), true, 'an empty NO_COLOR does not count (no-color.org)');
+});

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderCockpit, type CockpitHandle } from '../../views/run.js';
+import { fixtureStore, recordingIntents } from './fixtures.js';
+import { KEYS, Stdin, Stdout, tick } from './harness.js';
+
+function handle() {
+  const store = fixtureStore();
+  const rec = recordingIntents(store);
+  let quits = 0;
+  const cockpit: CockpitHandle = {
+    store,
+    switchNamespace: rec.switchNamespace,
+    switchContext: rec.switchContext,
+    refresh: rec.refresh,
+    notify: rec.notify,
+    onQuit: () => {
+      quits++;
+    },
+    quit() {
+      this.onQuit();
+    },
+  };
+  return { cockpit, rec, quits: () => quits };
+}
+
+for (const [name, keys] of [
+  ['q', ['q']],
+  ['Ctrl-C', [KEYS.ctrlC]],
+  [':q', [':', 'q', KEYS.enter]],
+] as const) {
+  test(`renderCockpit draws the cockpit and resolves on ${name}`, async () => {
+    const { cockpit, quits } = handle();
+    const stdout = new Stdout(100, 30);
+    const stdin = new Stdin();
+    const done = renderCockpit(cockpit, {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      stderr: new Stdout(100, 30) as unknown as NodeJS.WriteStream,
+      color: false,
+    });
+    await tick();
+    for (const k of keys) {
+      await tick();
+      stdin.write(k);
+    }
+    await done;
+    assert.equal(quits(), 1, "the Cockpit's own onQuit still runs");
+    assert.match(stdout.frames.join(''), /shop \[canary\]/);
+    const restored = cockpit.onQuit;
+    assert.doesNotMatch(String(restored), /quit\(\)/, 'onQuit is restored after quitting');
+  });
+}

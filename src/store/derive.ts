@@ -129,6 +129,11 @@ export interface ViewModel {
 
 export interface TrackedHistory {
   revision?: number;
+  /**
+   * Judging starts once the Deployment first reaches its minimum availability (and, with a
+   * Service, a ready endpoint): a Deployment being created has no availability to keep yet.
+   */
+  judging: boolean;
   history: AvailabilityHistory;
 }
 
@@ -237,15 +242,17 @@ function deploymentView(
   const readyEndpoints = traffic ? traffic.totalReady : undefined;
   const budget = usage.budget;
   const tracked = previous.get(uidOf(d));
-  const base = tracked && tracked.revision === replicaSets.toRevision ? tracked.history : emptyHistory;
-  const history = appendSample(base, {
+  const sample = {
     t: now,
     available: usage.available,
     readyEndpoints,
     desired: usage.desired,
     maxUnavailable: budget.ok ? budget.maxUnavailable : 0,
-  });
-  histories.set(uidOf(d), { revision: replicaSets.toRevision, history });
+  };
+  const judging = tracked?.judging || (sample.available >= sample.desired - sample.maxUnavailable && (readyEndpoints === undefined || readyEndpoints > 0 || sample.desired === 0));
+  const base = tracked && tracked.revision === replicaSets.toRevision ? tracked.history : emptyHistory;
+  const history = judging ? appendSample(base, sample) : base;
+  histories.set(uidOf(d), { revision: replicaSets.toRevision, judging, history });
   const labels = d.spec?.template?.metadata?.labels;
   return {
     uid: uidOf(d),

@@ -49,6 +49,6 @@ export function webHistory(o: Partial<DeployOpts> & { templateAnnotations?: Reco
     rs(d, 'bbbb2', 2, 'registry.local/web:v2', { annotations: { 'kubernetes.io/change-cause': 'release v2', 'deployment.kubernetes.io/revision-history': '' }, created: '2025-12-10T00:00:00Z' }),
     rs(d, 'cccc3', 3, 'registry.local/web:v3', { replicas: 4, annotations: { 'kubernetes.io/change-cause': 'release v3' }, created: '2025-12-20T00:00:00Z' }),
   ];
-  if (o.templateAnnotations) for (const r of rss.slice(2)) r.spec!.template.metadata!.annotations = { ...o.templateAnnotations };
+  if (o.templateAnnotations) for (const r of rss.slice(2)) r.spec!.template!.metadata!.annotations = { ...o.templateAnnotations };
   return { d, rss, input: input({ deployments: [d], replicasets: rss, services: [svc('web', { app: 'web' })] }) };
 }

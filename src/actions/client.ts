@@ -3,6 +3,8 @@ import { AppsV1Api, KubernetesObjectApi, PatchStrategy, Watch, type KubeConfig, 
 import type { JsonPatchOp, ObjectRef } from './types.js';
 
 export class ActionError extends Error {}
+/** The object moved between the read and the write (409, or a failed resourceVersion test). */
+export class ConflictError extends ActionError {}
 
 export interface ClientOptions {
   dryRun?: boolean;
@@ -53,7 +55,7 @@ export class ActionClient {
     try {
       return await this.objects.patch(spec, undefined, this.dryRun ? 'All' : undefined, this.fieldManager, undefined, type);
     } catch (err) {
-      if (statusCode(err) === 409) throw new ActionError(`${describeRef(ref)} changed between cutover's read and its write (409 Conflict); nothing was written to it`);
+      if (statusCode(err) === 409) throw new ConflictError(`${describeRef(ref)} changed between cutover's read and its write (409 Conflict); nothing was written to it`);
       throw new ActionError(`cannot patch ${describeRef(ref)}: ${apiMessage(err)}`);
     }
   }
@@ -77,7 +79,7 @@ export class ActionClient {
     } catch (err) {
       const code = statusCode(err);
       // A failed `test` is 422 on a real API server (409 from some): either way the object moved.
-      if (code === 409 || (code === 422 && /test/i.test(apiMessage(err)))) throw new ActionError(`${describeRef(ref)} changed between cutover's read and its write (resourceVersion test failed); nothing was written to it`);
+      if (code === 409 || (code === 422 && /test/i.test(apiMessage(err)))) throw new ConflictError(`${describeRef(ref)} changed between cutover's read and its write (resourceVersion test failed); nothing was written to it`);
       throw new ActionError(`cannot patch ${describeRef(ref)}: ${apiMessage(err)}`);
     }
   }

@@ -1,5 +1,5 @@
 /** Runs a plan: each write re-checks what the plan read, then writes with that read's resourceVersion. */
-import { ActionError, describeRef, type ActionClient } from './client.js';
+import { ActionError, ConflictError, describeRef, type ActionClient } from './client.js';
 import { getPath, sameValue, show } from './paths.js';
 import type { ActionResult, CreateStep, PatchStep, Plan, StepOutcome } from './types.js';
 import { checkCondition, waitPath } from './waits.js';
@@ -8,6 +8,9 @@ export interface ExecuteOptions {
   onProgress?: (line: string) => void;
   signal?: AbortSignal;
 }
+
+/** Fresh read + guarded write attempts per patch step when the write meets a 409. */
+const CONFLICT_RETRIES = 5;
 
 export async function executePlan(plan: Plan, client: ActionClient, opts: ExecuteOptions = {}): Promise<ActionResult> {
   const progress = opts.onProgress ?? (() => {});
@@ -22,15 +25,24 @@ export async function executePlan(plan: Plan, client: ActionClient, opts: Execut
   for (const step of plan.steps) {
     try {
       if (step.kind === 'patch') {
-        const fresh = await client.read(step.target);
-        for (const e of step.expect) {
-          const now = getPath(fresh, e.path);
-          if (!sameValue(now, e.value)) {
-            throw new ActionError(`${describeRef(step.target)} ${e.path} is ${show(now)} now, the plan expected ${show(e.value)}: it changed since the plan; re-plan and try again`);
+        // A 409 from a status write in between (controllers write status all through a rollout)
+        // is retried on a new fresh read, as long as every expectation still holds on it.
+        for (let attempt = 1; ; attempt++) {
+          const fresh = await client.read(step.target);
+          for (const e of step.expect) {
+            const now = getPath(fresh, e.path);
+            if (!sameValue(now, e.value)) {
+              throw new ActionError(`${describeRef(step.target)} ${e.path} is ${show(now)} now, the plan expected ${show(e.value)}: it changed since the plan; re-plan and try again`);
+            }
+          }
+          if (attempt === 1) progress(`${client.dryRun ? '[dry run] ' : ''}${describeRef(step.target)}: ${step.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`);
+          try {
+            await client.patch(step.target, step.strategy, step.patch, fresh.metadata!.resourceVersion!, step.ops);
+            break;
+          } catch (err) {
+            if (!(err instanceof ConflictError) || attempt >= CONFLICT_RETRIES) throw err;
           }
         }
-        progress(`${client.dryRun ? '[dry run] ' : ''}${describeRef(step.target)}: ${step.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`);
-        await client.patch(step.target, step.strategy, step.patch, fresh.metadata!.resourceVersion!, step.ops);
         applied.push(step);
         outcomes.push({ step, ok: true });
       } else if (step.kind === 'create') {

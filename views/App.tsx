@@ -11,7 +11,7 @@ import type { ReleaseView } from '../src/store/derive.js';
 import type { CockpitState, CockpitStore, ConnectionInfo, Health, UiState } from '../src/store/state.js';
 import { COMMANDS } from '../src/store/ui.js';
 import { activeBindings, GROUP_TITLE, hintsFor, type Group, type ReleaseAction } from './keymap.js';
-import { handleKey } from './input.js';
+import { handleInput } from './input.js';
 import { eventRows, findRelease, jobRows, releaseRows, serviceRows } from './lists.js';
 import { colorFromEnv, ThemeProvider, useTone } from './theme.js';
 import { ago, clip, fit, joinFitting } from './text.js';
@@ -80,7 +80,7 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
       setHelpTop((t) => Math.max(0, a === 'up' ? t - 1 : a === 'down' ? t + 1 : a === 'pageUp' ? t - bodyHeight : a === 'pageDown' ? t + bodyHeight : a === 'top' ? 0 : 1e6)),
   };
   useInput((input, key) => {
-    handleKey(input, key, deps.current);
+    handleInput(input, key, deps.current);
   });
   useEffect(() => {
     if (!ui.help) setHelpTop(0);

@@ -21,7 +21,7 @@ import {
   type UiIntent,
   type UiResult,
 } from '../src/store/ui.js';
-import { findBinding, KEYMAP, type Binding, type ReleaseAction } from './keymap.js';
+import { findBinding, KEYMAP, NO_KEY, type Binding, type ReleaseAction } from './keymap.js';
 import { findRelease, releaseRows, uiContext } from './lists.js';
 
 export interface KeyDeps {
@@ -104,4 +104,26 @@ export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'te
   // A new screen wants fresh data at once rather than at the next scheduled flush.
   if (next.screen !== ui.screen || next.releaseKey !== ui.releaseKey) intents.refresh();
   return binding ?? (typing ? 'text' : undefined);
+}
+
+/**
+ * A terminal sends keys typed quickly (or a held key) as one chunk, which ink hands over as one
+ * input string ("jj", ":ns web\r"). Splits it back into single key presses.
+ */
+export function splitKeys(input: string, key: Key): [string, Key][] {
+  const named = key.ctrl || key.meta || key.return || key.escape || key.tab || key.backspace || key.delete || key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.home || key.end;
+  if (input.length <= 1 || named) return [[input, key]];
+  const out: [string, Key][] = [];
+  for (const ch of input) {
+    if (ch === '\r' || ch === '\n') out.push(['', { ...NO_KEY, return: true }]);
+    else if (ch === '\t') out.push(['', { ...NO_KEY, tab: true }]);
+    else if (ch === '\u007f' || ch === '\b') out.push(['', { ...NO_KEY, backspace: true }]);
+    else out.push([ch, { ...NO_KEY, shift: /[A-Z]/.test(ch) }]);
+  }
+  return out;
+}
+
+/** Every key press in one input event, in order. */
+export function handleInput(input: string, key: Key, deps: KeyDeps): void {
+  for (const [i, k] of splitKeys(input, key)) handleKey(i, k, deps);
 }

@@ -106,7 +106,7 @@ export const GROUP_TITLE: Record<Group, string> = {
   navigation: 'Move',
   screens: 'Screens',
   input: 'Command line and filter',
-  release: 'Release actions',
+  release: 'Release actions (change the cluster; each shows its plan and asks first)',
 };
 
 /** The bindings in force: without mutating ones when read-only. */

@@ -311,3 +311,14 @@ test('a store update re-renders (one flush), and the cursor stays in range when 
   assert.match(rowOf(f, /pay/), /^›pay/, 'cursor clamps to the last remaining row');
   app.unmount();
 });
+
+test('keys that arrive in one chunk (fast typing, a held key) are handled one by one', async () => {
+  const { app, intents } = await setup();
+  await app.press('jj');
+  assert.match(rowOf(app.lastFrame(), /search/), /^›search/);
+  await app.press('/can\r');
+  assert.match(app.lastFrame(), /filter: can {2}\(Esc clears\)/);
+  await app.press(':ns web\r');
+  assert.ok(intents.calls.includes('ns:web'));
+  app.unmount();
+});

@@ -25,6 +25,9 @@ describe('undo to a revision: cutover and kubectl give the same Deployment', { t
     const d = await json(name);
     const t = d.spec.template;
     delete t.metadata?.labels?.['pod-template-hash'];
+    // kubectl sends Go's zero metav1.Time (`creationTimestamp: null`); a real API server prints
+    // it for every template either way, the sim keeps what it was sent.
+    if (t.metadata?.creationTimestamp === null) delete t.metadata.creationTimestamp;
     return {
       template: JSON.stringify(t).replaceAll(name, 'TWIN'),
       images: d.spec.template.spec.containers.map((c: { image: string }) => c.image),
@@ -47,8 +50,9 @@ describe('undo to a revision: cutover and kubectl give the same Deployment', { t
       ['nginx:1.27', 'v1.27'],
     ]) {
       for (const name of TWINS) {
-        await k(['annotate', '--overwrite', `deploy/${name}`, `kubernetes.io/change-cause=${cause}`]);
+        // Image first: the controller copies Deployment annotations onto the new RS on every sync.
         await k(['set', 'image', `deploy/${name}`, `app=${image}`]);
+        await k(['annotate', '--overwrite', `deploy/${name}`, `kubernetes.io/change-cause=${cause}`]);
       }
       for (const name of TWINS) await rollout(name);
     }

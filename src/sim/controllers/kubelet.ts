@@ -21,6 +21,8 @@ const PRESTOP_EXTENSION_MS = 2_000;
 
 interface Termination {
   start: number;
+  /** start + grace period, before any preStop extension. */
+  graceEnd: number;
   sigtermAt: number;
   killAt: number;
   readyFalseAt: number;
@@ -184,7 +186,7 @@ export class Kubelet implements Controller {
       const running = rt.runningSince !== undefined;
       for (const c of containers) this.event(pod, rt, 'Normal', 'Killing', `Stopping container ${c.name}`);
       if (!running) {
-        rt.term = { start: now, sigtermAt: now, killAt: now, readyFalseAt: now, exitAt: now, killed: false };
+        rt.term = { start: now, graceEnd: now, sigtermAt: now, killAt: now, readyFalseAt: now, exitAt: now, killed: false };
       } else {
         const preStopMs = rt.b.preStopSeconds * 1000;
         const overran = preStopMs >= graceMs && preStopMs > 0;
@@ -194,6 +196,7 @@ export class Kubelet implements Controller {
         const exitAt = Math.min(cleanExit, killAt);
         rt.term = {
           start: now,
+          graceEnd: now + graceMs,
           sigtermAt,
           killAt,
           exitAt,
@@ -206,9 +209,10 @@ export class Kubelet implements Controller {
     // A later delete with a shorter grace period moves the deadline earlier.
     if (rt.term && pod.metadata.deletionTimestamp) {
       const deadline = Date.parse(pod.metadata.deletionTimestamp);
-      if (deadline + 1000 < rt.term.killAt && deadline >= rt.term.start) {
+      if (deadline + 1000 < rt.term.graceEnd) {
         const t = rt.term;
-        t.killAt = Math.max(now, deadline);
+        t.graceEnd = Math.max(now, deadline);
+        t.killAt = t.graceEnd;
         t.sigtermAt = Math.min(t.sigtermAt, t.killAt);
         if (t.exitAt > t.killAt) {
           t.exitAt = t.killAt;
@@ -234,7 +238,11 @@ export class Kubelet implements Controller {
     }
     this.writeStatus(pod, rt, now);
     const next = this.nextTransition(rt);
-    if (next !== undefined) this.schedule(rt, next);
+    if (next !== undefined && next <= now) {
+      // A transition that does not move the state on would spin; retry later instead.
+      this.ctx.log(`kubelet: ${rt.key}: transition at ${new Date(next).toISOString()} made no progress`);
+      this.schedule(rt, now + 1000);
+    } else if (next !== undefined) this.schedule(rt, next);
   }
 
   private nextTransition(rt: PodRuntime): number | undefined {
@@ -307,6 +315,7 @@ export class Kubelet implements Controller {
       }
       if (!rt.ready && rt.readyDue !== undefined && rt.readyDue === at && at < t.sigtermAt) {
         rt.ready = true;
+        rt.readyDue = undefined;
         rt.readySince = at;
         this.log(rt, 'ready');
         return;
@@ -342,6 +351,7 @@ export class Kubelet implements Controller {
       this.startContainer(pod, rt, at, desc, containers);
       if (rt.readyDue === at) {
         rt.ready = true;
+        rt.readyDue = undefined;
         rt.readySince = at;
         if (!rt.b.runToCompletion) this.log(rt, 'ready');
       }
@@ -349,6 +359,7 @@ export class Kubelet implements Controller {
     }
     if (!rt.ready && rt.readyDue === at) {
       rt.ready = true;
+        rt.readyDue = undefined;
       rt.readySince = at;
       this.log(rt, 'ready');
       return;

@@ -166,9 +166,9 @@ export function planMigration(input: PlanInput, releaseName: string, opts: Migra
     target: ref,
     object: built.job,
     changes: [
-      { field: 'from', before: '', after: opts.manifest !== undefined ? `manifest ${templateName}` : `template ${templateName}` },
-      { field: `annotation ${MIGRATION_IMAGE_ANNOTATION}`, before: '', after: forImage },
-      { field: 'backoffLimit', before: '', after: String(built.job.spec?.backoffLimit) },
+      { field: 'from', before: '(new)', after: opts.manifest !== undefined ? `manifest ${templateName}` : `template ${templateName}` },
+      { field: `annotation ${MIGRATION_IMAGE_ANNOTATION}`, before: '(new)', after: forImage },
+      { field: 'backoffLimit', before: '(new)', after: String(built.job.spec?.backoffLimit) },
     ],
   };
   const timeoutMs = opts.timeoutMs ?? (built.job.spec?.activeDeadlineSeconds ? built.job.spec.activeDeadlineSeconds * 1000 + 60_000 : DEFAULT_MIGRATION_TIMEOUT_MS);

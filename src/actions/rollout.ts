@@ -203,7 +203,7 @@ export function planSetImage(input: PlanInput, deployment: string, container: st
   }
   const name = slot.container.name;
   const from = slot.container.image;
-  const title = `set image ${deployment} ${name}: ${from ?? '(none)'} -> ${image}`;
+  const title = `set image ${deployment} (container ${name}): ${from ?? '(none)'} -> ${image}`;
   const bt = { ...b, title };
   if (from === image) return refuse(bt, `container ${name} of ${deployment} already runs ${image}: nothing to change`);
 
@@ -212,7 +212,7 @@ export function planSetImage(input: PlanInput, deployment: string, container: st
   else if (found.release) {
     const gate = migrationGate(input, found.release, image);
     if (!gate.open) {
-      if (!opts.override) return refuse(bt, `migration gate: ${gate.reason} (or override with a reason)`);
+      if (!opts.override) return refuse(bt, `migration gate closed: ${gate.reason} (or pass --override REASON)`);
       notes.push(`migration gate overridden (${opts.override}): ${gate.reason}`);
     } else if (gate.reason) notes.push(gate.reason);
   }

@@ -46,7 +46,7 @@ describe('migration Job through ActionService (sim over HTTP, kubectl reads back
 
   it('set image to the new version is refused while no migration ran; an override is audited', async () => {
     const p = planSetImage(await a.state(), 'web', undefined, TARGET);
-    assert.match(p.refusal ?? '', /migration gate: no migration has run for registry.local\/web:v2.5.0/);
+    assert.match(p.refusal ?? '', /migration gate closed: no migration has run for registry.local\/web:v2.5.0/);
     // The override, tried as a server-side dry run: the plan runs and the audit records why.
     const dry = new ActionService(a.akc, { context: 'test', user: 'tester', dryRun: true, dir: a.stateDir });
     const o = planSetImage(await a.state(), 'web', undefined, TARGET, { override: 'schema unchanged in this release' });

@@ -84,7 +84,7 @@ describe('set image', () => {
   it('the migration gate refuses until a completed run for that image exists', () => {
     const template = migrationJob('web-migrate', 'web');
     const closed = planSetImage(input({ deployments: [web()], services: [svc('web', { app: 'web' })], jobs: [template] }), 'web', 'app', 'registry.local/web:v4');
-    assert.match(closed.refusal ?? '', /migration gate: no migration has run for registry.local\/web:v4/);
+    assert.match(closed.refusal ?? '', /migration gate closed: no migration has run for registry.local\/web:v4/);
     const failed = migrationJob('web-migrate-1', 'web', { image: 'registry.local/web:v4', condition: 'Failed' });
     assert.match(planSetImage(input({ deployments: [web()], jobs: [template, failed] }), 'web', 'app', 'registry.local/web:v4').refusal ?? '', /failed/);
     const done = migrationJob('web-migrate-2', 'web', { image: 'registry.local/web:v4', condition: 'Complete', created: '2026-01-01T00:00:01Z' });

@@ -56,6 +56,8 @@ describe('undo to a revision: cutover and kubectl give the same Deployment', { t
       }
       for (const name of TWINS) await rollout(name);
     }
+    // Only on the Deployment and its newest RS: an undo to revision 1 must drop it, as kubectl does.
+    for (const name of TWINS) await k(['annotate', `deploy/${name}`, 'note=added-at-v1.27']);
   });
   after(async () => {
     await a?.close();
@@ -92,6 +94,7 @@ describe('undo to a revision: cutover and kubectl give the same Deployment', { t
     assert.deepEqual(x.images, ['nginx:1.25']);
     assert.equal(x.revision, '4');
     assert.equal(x.annotations['kubernetes.io/change-cause'], 'v1.25');
+    assert.equal(x.annotations.note, undefined);
     assert.deepEqual(x, y);
   });
 

@@ -70,13 +70,23 @@ export function selectUndoTarget(deployment: V1Deployment, owned: readonly V1Rep
   return { rs: previous };
 }
 
-/** The pod template without the pod-template-hash label, as plain JSON. */
+/** The pod template without the pod-template-hash label (nor a null creationTimestamp), as plain JSON. */
 export function templateWithoutHash(t: V1PodTemplateSpec | undefined): V1PodTemplateSpec {
   const out = plain(t ?? {}) as V1PodTemplateSpec;
   if (out.metadata?.labels) {
     delete out.metadata.labels[POD_TEMPLATE_HASH_LABEL];
   }
+  const meta = out.metadata as { creationTimestamp?: unknown } | undefined;
+  if (meta && meta.creationTimestamp == null) delete meta.creationTimestamp;
   return out;
+}
+
+/**
+ * EqualIgnoreHash, also blind to `creationTimestamp: null` in the template metadata (Go's zero
+ * time, which kubectl's undo patch carries and a server may echo back).
+ */
+export function sameTemplate(a: V1PodTemplateSpec | undefined, b: V1PodTemplateSpec | undefined): boolean {
+  return templatesEqualIgnoringHash(templateWithoutHash(a), templateWithoutHash(b));
 }
 
 /** The Deployment's skip-list annotations, then every RS annotation not on the skip list. */
@@ -156,7 +166,7 @@ export function listRevisions(input: PlanInput, deployment: string): RevisionInf
     .map((rs): RevisionInfo | undefined => {
       const revision = kubectlRevision(rs);
       if (revision === undefined) return undefined;
-      const isCurrent = templatesEqualIgnoringHash(rs.spec?.template, current);
+      const isCurrent = sameTemplate(rs.spec?.template, current);
       const ann = rs.metadata?.annotations ?? {};
       return {
         revision,
@@ -223,7 +233,7 @@ export function planUndoToRevision(input: PlanInput, deployment: string, toRevis
   const bt = { ...b, title };
   if (d.spec?.paused) return refuse(bt, "you cannot rollback a paused deployment; resume it first with 'kubectl rollout resume' and try again");
   // kubectl prints the number it was given, so a plain undo says "revision 0".
-  if (templatesEqualIgnoringHash(rs.spec?.template, d.spec?.template)) return refuse(bt, `skipped rollback (current template already matches revision ${toRevision})`);
+  if (sameTemplate(rs.spec?.template, d.spec?.template)) return refuse(bt, `skipped rollback (current template already matches revision ${toRevision})`);
 
   const template = templateWithoutHash(rs.spec?.template);
   const annotations = rollbackAnnotations(d, rs);

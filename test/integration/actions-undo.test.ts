@@ -107,6 +107,12 @@ describe('undo to a revision: cutover and kubectl give the same Deployment', { t
     assert.deepEqual(x.images, ['nginx:1.27']);
     assert.equal(x.revision, '5');
     assert.deepEqual(x, y);
+    // After kubectl's undo (its template carries creationTimestamp: null) cutover still sees which
+    // revision is current, and undoing to it is kubectl's "skipped rollback".
+    const revs = listRevisions(await a.state(), 'web-b');
+    assert.ok(Array.isArray(revs));
+    assert.deepEqual(revs.filter((r) => r.current).map((r) => r.revision), [5]);
+    assert.equal(planUndoToRevision(await a.state(), 'web-b', 5).refusal, 'skipped rollback (current template already matches revision 5)');
   });
 
   it('a paused Deployment: the same refusal text as kubectl', async () => {

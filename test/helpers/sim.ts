@@ -3,22 +3,16 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { Readable } from 'node:stream';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Sim, type SimOptions } from '../../src/sim/sim.js';
-import { createApiServer, type Auth } from '../../src/sim/api/server.js';
-import { selfSignedServingCert } from '../../src/sim/api/tls.js';
 
 export interface TestSim {
   sim: Sim;
   url: string;
-  /**
-   * Path of a kubeconfig file for kubectl (contexts cutover-sim and cutover-sim-viewer). It points
-   * at an https listener on the same sim: kubectl sends no credentials to plain-http servers.
-   */
+  /** Path of a kubeconfig file with sim.kubeconfig() (contexts cutover-sim and cutover-sim-viewer). */
   kubeconfigPath: string;
-  httpsUrl: string;
   kc: KubeConfig;
   viewerKc: KubeConfig;
   /** Runs kubectl with --kubeconfig; never throws on a non-zero exit. */
@@ -41,10 +35,9 @@ export const KUBECTL = process.env.KUBECTL ?? 'kubectl';
 export async function startSim(options: SimOptions = {}): Promise<TestSim> {
   const sim = new Sim(options);
   const url = await sim.listen();
-  const { server: tlsServer, url: httpsUrl, ca } = await listenTls(sim);
   const dir = mkdtempSync(join(tmpdir(), 'cutover-sim-'));
   const kubeconfigPath = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfigPath, tlsKubeconfig(sim, httpsUrl, ca));
+  writeFileSync(kubeconfigPath, sim.kubeconfig());
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig());
   const viewerKc = new KubeConfig();
@@ -54,7 +47,6 @@ export async function startSim(options: SimOptions = {}): Promise<TestSim> {
   return {
     sim,
     url,
-    httpsUrl,
     kubeconfigPath,
     kc,
     viewerKc,
@@ -80,11 +72,9 @@ export async function startSim(options: SimOptions = {}): Promise<TestSim> {
       const headers = new Headers(rest.headers);
       const t = token === undefined ? sim.tokens.admin : token;
       if (t) headers.set('Authorization', `Bearer ${t}`);
-      return fetch(url + path, { ...rest, headers });
+      return httpsFetch(url + path, { ...rest, headers }, sim.tls.ca);
     },
     async stop() {
-      tlsServer.closeAllConnections?.();
-      await new Promise<void>((resolve) => tlsServer.close(() => resolve()));
       await sim.stop();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -117,31 +107,21 @@ export function deployment(name: string, opts: { replicas?: number; image?: stri
   };
 }
 
-/** The users Sim.listen() serves, for extra listeners on the same sim. */
-export function simAuth(sim: Sim): Auth {
-  return {
-    users: new Map([
-      [sim.tokens.admin, { username: 'cutover-admin', groups: ['system:masters', 'system:authenticated'], readOnly: false }],
-      [sim.tokens.viewer, { username: 'cutover-viewer', groups: ['system:authenticated'], readOnly: true }],
-    ]),
-  };
-}
-
-/** Serves the sim's API over https too (a fresh CA), for kubectl. */
-export async function listenTls(sim: Sim): Promise<{ server: Server; url: string; ca: string }> {
-  const cert = selfSignedServingCert();
-  const server = createApiServer(sim.ctx, simAuth(sim), { tls: { key: cert.key, cert: cert.cert } });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+/** fetch() over https trusting the sim's CA (global fetch cannot take a CA), as a web Response. */
+export function httpsFetch(url: string, init: RequestInit & { headers: Headers }, ca: string): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {};
+    init.headers.forEach((v, k) => (headers[k] = v));
+    const req = httpsRequest(url, { method: init.method ?? 'GET', headers, ca }, (res) => {
+      const h = new Headers();
+      for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h.set(k, Array.isArray(v) ? v.join(', ') : v);
+      const status = res.statusCode ?? 500;
+      const body = status === 204 || status === 304 ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
+      resolve(new Response(body, { status, headers: h }));
+    });
+    req.on('error', reject);
+    init.signal?.addEventListener('abort', () => req.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' })));
+    if (init.body !== undefined && init.body !== null) req.end(init.body as string);
+    else req.end();
   });
-  const port = (server.address() as AddressInfo).port;
-  return { server, url: `https://127.0.0.1:${port}`, ca: cert.ca };
-}
-
-/** sim.kubeconfig() with the https server and its CA. */
-export function tlsKubeconfig(sim: Sim, httpsUrl: string, ca: string): string {
-  return sim
-    .kubeconfig()
-    .replace(`server: ${sim.url}`, `server: ${httpsUrl}\n    certificate-authority-data: ${Buffer.from(ca).toString('base64')}`);
 }

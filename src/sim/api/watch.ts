@@ -32,6 +32,16 @@ function objectJson(o: Obj): string {
   return s;
 }
 
+/** Every open watch stream's close function (test hook: endAllWatches). */
+const OPEN_WATCHES = new Set<() => void>();
+
+/** Ends every open watch stream cleanly, as a server-side timeout would; returns how many. Tests use it to exercise reconnects. */
+export function endAllWatches(): number {
+  const all = [...OPEN_WATCHES];
+  for (const close of all) close();
+  return all.length;
+}
+
 /** Slow watchers are dropped once this much output is queued, as the apiserver drops unresponsive ones. */
 const MAX_BUFFERED = 64 * 1024 * 1024;
 
@@ -123,10 +133,12 @@ export function serveWatch(
     unsubscribe?.();
     clearTimeout(timeoutTimer);
     clearTimeout(bookmarkTimer);
+    OPEN_WATCHES.delete(close);
     opts.registry.delete(res);
     if (!res.writableEnded) res.end();
   }
   opts.registry.add(res);
+  OPEN_WATCHES.add(close);
   res.on('close', close);
   void req;
 
@@ -136,7 +148,10 @@ export function serveWatch(
     for (const o of selectItems(store, rt, namespace, q)) write(encode('ADDED', o));
     if (sendInitial) bookmark(true);
   } else {
-    const changes = store.changesSince(rt, startRv);
+    // An RV beyond the store's can only come from an earlier simulator on this address (a restart
+    // starts the counter afresh). The apiserver would answer "Too large resource version" (504),
+    // which stops client-node informers; 410 makes them relist, which is what a restart needs.
+    const changes = startRv > store.resourceVersion ? 'expired' : store.changesSince(rt, startRv);
     if (changes === 'expired') {
       const status = new ApiError(410, 'Expired', `too old resource version: ${startRv} (${store.oldestResumable(rt)})`).toStatus();
       write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);

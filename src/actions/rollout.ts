@@ -270,7 +270,7 @@ export function planScale(input: PlanInput, deployment: string, replicas: number
     const total = replicas + otherReplicas;
     const share = total > 0 ? Math.round((canary / total) * 100) : 0;
     notes.push(
-      `${deployment} is half of canary release ${rel.name} (with ${other}): this changes the canary share to about ${share}% of ready pods; the canary keys (] step, [ back) move both sides and keep the total`,
+      `${deployment} is half of canary release ${rel.name} (with ${other}): this changes the canary share to about ${share}% of ready pods; the canary keys (+ next step, - previous; or cutover canary step/back) move both sides and keep the total`,
     );
   } else if (rel?.kind === 'bluegreen') {
     notes.push(`${deployment} is the ${rel.live === deployment ? 'live' : 'idle'} colour of blue-green release ${rel.name}`);

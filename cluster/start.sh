@@ -144,6 +144,7 @@ launch kube-apiserver \
   --service-account-key-file="$C/sa.pub" --service-account-signing-key-file="$C/sa.key" \
   --token-auth-file="$C/tokens.csv" \
   --authorization-mode=RBAC --allow-privileged=true \
+  --disable-admission-plugins=TaintNodesByCondition \
   --enable-priority-and-fairness=false --profiling=false --v=1
 wait_for kube-apiserver 90 curl -sfk -H "Authorization: Bearer $ADMIN_TOKEN" "$API/readyz"
 log "kube-apiserver ready on $API ($(elapsed))"
@@ -170,7 +171,9 @@ launch kube-scheduler \
   --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --cert-dir="$DIR/certs/scheduler" \
   --leader-elect=false --v=1
 
-# The fake node kwok plays the kubelet for.
+# The fake node kwok plays the kubelet for. There is no node-lifecycle controller
+# (nothing sends kubelet heartbeats), so the TaintNodesByCondition admission
+# plugin is off: its node.kubernetes.io/not-ready taint would never be removed.
 K apply -f - >/dev/null <<EOF || fail "create node"
 apiVersion: v1
 kind: Node

@@ -67,17 +67,30 @@ export class Kubelet implements Controller {
   private readonly ipFree = new Map<string, number[]>();
   private readonly ipNext = new Map<string, number>();
 
-  constructor(private readonly ctx: SimContext) {}
+  constructor(private readonly ctx: SimContext) {
+    for (const p of ctx.store.scan(R.pods)) this.latest.set(keyOf(p), p);
+  }
+
+  /** The latest stored (frozen) pod per key, so syncs read without copying. */
+  private readonly latest = new Map<string, Obj>();
 
   onEvent(ev: StoreEvent, queue: (key: string) => void): void {
     if (ev.rt !== R.pods) return;
     const pod = ev.object;
+    const key = keyOf(pod);
     if (ev.type === 'DELETED') {
+      this.latest.delete(key);
       const rt = this.pods.get(pod.metadata.uid!);
       if (rt) this.forget(rt);
       return;
     }
-    if (pod.spec?.nodeName) queue(keyOf(pod));
+    this.latest.set(key, pod);
+    if (!pod.spec?.nodeName) return;
+    // Our own status writes need no re-sync: only binding and deletion move a known pod on.
+    const known = this.pods.has(pod.metadata.uid!);
+    const old = ev.old;
+    if (known && old && old.spec?.nodeName === pod.spec.nodeName && old.metadata.deletionTimestamp === pod.metadata.deletionTimestamp && old.metadata.deletionGracePeriodSeconds === pod.metadata.deletionGracePeriodSeconds) return;
+    queue(key);
   }
 
   sync(key: string): void {
@@ -138,7 +151,7 @@ export class Kubelet implements Controller {
 
   private syncPod(key: string): void {
     const [ns, name] = splitKey(key);
-    const pod = this.ctx.store.get(R.pods, ns, name);
+    const pod = this.latest.get(key);
     if (!pod || !pod.spec?.nodeName) return;
     const now = this.ctx.clock.now();
     let rt = this.pods.get(pod.metadata.uid!);

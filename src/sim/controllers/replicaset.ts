@@ -4,11 +4,11 @@
  * releases pods that stop matching, and writes status (with a minReadySeconds re-check timer).
  */
 import { isoTime } from '../clock.js';
-import { matchesSelector } from '../labels.js';
+import { matchesRequirements, matchesSelector, selectorRequirements, type Requirement } from '../labels.js';
 import { R } from '../resources.js';
 import { controllerOf, keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
 import type { Obj, StoreEvent } from '../store.js';
-import { availableAt, isPodActive, isPodAvailable, isPodReady, isPodTerminating, podsToDelete, type PodIndex } from './podUtil.js';
+import { availableAt, readyCondition, isPodActive, isPodAvailable, isPodReady, isPodTerminating, podsToDelete, type PodIndex } from './podUtil.js';
 
 const BURST_REPLICAS = 500;
 const SLOW_START_INITIAL_BATCH = 1;
@@ -38,6 +38,15 @@ export function slowStartBatch(count: number, initial: number, fn: () => void): 
   return { ok };
 }
 
+/** Whether a pod update can change what an RS counts (labels, owner, deletion, phase, readiness). */
+function rsRelevantChange(a: Obj, b: Obj): boolean {
+  if (a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp || a.status?.phase !== b.status?.phase) return true;
+  const ra = readyCondition(a);
+  const rb = readyCondition(b);
+  if (ra?.status !== rb?.status || ra?.lastTransitionTime !== rb?.lastTransitionTime) return true;
+  return JSON.stringify(a.metadata.labels ?? {}) !== JSON.stringify(b.metadata.labels ?? {}) || JSON.stringify(a.metadata.ownerReferences ?? []) !== JSON.stringify(b.metadata.ownerReferences ?? []);
+}
+
 export class ReplicaSetController implements Controller {
   readonly name = 'replicaset';
 
@@ -54,6 +63,7 @@ export class ReplicaSetController implements Controller {
     if (ev.rt !== R.pods) return;
     const pod = ev.object;
     const ns = pod.metadata.namespace!;
+    if (ev.type === 'MODIFIED' && ev.old && !rsRelevantChange(ev.old, pod)) return;
     const ref = controllerOf(pod);
     const oldRef = ev.old ? controllerOf(ev.old) : undefined;
     if (ref?.kind === 'ReplicaSet') queue(`${ns}/${ref.name}`);
@@ -112,8 +122,15 @@ export class ReplicaSetController implements Controller {
     const { store } = this.ctx;
     const uid = rs.metadata.uid!;
     const out: Obj[] = [];
+    let reqs: Requirement[] | undefined;
+    try {
+      reqs = rs.spec?.selector ? selectorRequirements(rs.spec.selector) : undefined;
+    } catch {
+      reqs = undefined;
+    }
+    const matches = (labels: Record<string, string> | undefined) => (reqs ? matchesRequirements(reqs, labels) : false);
     for (const pod of this.pods.owned(uid)) {
-      if (matchesSelector(rs.spec?.selector, pod.metadata.labels) || rs.metadata.deletionTimestamp) {
+      if (matches(pod.metadata.labels) || rs.metadata.deletionTimestamp) {
         out.push(pod);
         continue;
       }
@@ -129,7 +146,7 @@ export class ReplicaSetController implements Controller {
     }
     if (rs.metadata.deletionTimestamp) return out;
     for (const pod of this.pods.orphansIn(rs.metadata.namespace!)) {
-      if (pod.metadata.deletionTimestamp || !matchesSelector(rs.spec?.selector, pod.metadata.labels)) continue;
+      if (pod.metadata.deletionTimestamp || !matches(pod.metadata.labels)) continue;
       try {
         const adopted = store.mutate(R.pods, pod.metadata.namespace, pod.metadata.name!, (p) => {
           p.metadata.ownerReferences = [...(p.metadata.ownerReferences ?? []), controllerRef(rs)];
@@ -203,13 +220,13 @@ export class ReplicaSetController implements Controller {
   private calculateStatus(rs: Obj, active: Obj[], terminating: Obj[], manageErr: unknown, activeBefore: number): any {
     const nowMs = this.ctx.clock.now();
     const minReady = rs.spec?.minReadySeconds ?? 0;
-    const tplLabels = rs.spec?.template?.metadata?.labels ?? {};
+    const tplEntries = Object.entries((rs.spec?.template?.metadata?.labels ?? {}) as Record<string, string>);
     let fully = 0;
     let ready = 0;
     let available = 0;
     for (const p of active) {
       const l = p.metadata.labels ?? {};
-      if (Object.entries(tplLabels).every(([k, v]) => l[k] === v)) fully++;
+      if (tplEntries.every(([k, v]) => l[k] === v)) fully++;
       if (isPodReady(p)) {
         ready++;
         if (isPodAvailable(p, minReady, nowMs)) available++;

@@ -19,11 +19,16 @@ export class Scheduler implements Controller {
   private readonly podNode = new Map<string, string>();
   private readonly unschedulable = new Set<string>();
   private rr = 0;
+  private seeded = false;
 
   constructor(private readonly ctx: SimContext) {}
 
+  private readonly nodes = new Map<string, Obj>();
+
   onEvent(ev: StoreEvent, queue: (key: string) => void): void {
     if (ev.rt === R.nodes) {
+      if (ev.type === 'DELETED') this.nodes.delete(ev.object.metadata.name!);
+      else this.nodes.set(ev.object.metadata.name!, ev.object);
       // A node appeared or changed: retry pods that found no node.
       for (const k of this.unschedulable) queue(k);
       this.unschedulable.clear();
@@ -57,7 +62,11 @@ export class Scheduler implements Controller {
     const { store, recorder } = this.ctx;
     const pod = store.get(R.pods, ns, name);
     if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp) return;
-    const nodes = store.list(R.nodes);
+    if (!this.seeded) {
+      for (const n of store.scan(R.nodes)) this.nodes.set(n.metadata.name!, n);
+      this.seeded = true;
+    }
+    const nodes = [...this.nodes.values()].sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
     const sel: Record<string, string> = pod.spec?.nodeSelector ?? {};
     const fit = nodes.filter(
       (n) => nodeReady(n) && !n.spec?.unschedulable && Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v),

@@ -93,17 +93,28 @@ export class ControllerManager {
     });
   }
 
-  /** Runs queued syncs now, synchronously, until nothing is queued (bounded). */
+  /**
+   * Runs queued syncs now, synchronously, until nothing is queued (bounded). Work goes in rounds
+   * in controller order: each round takes every key queued so far, so a burst of pod updates
+   * costs one ReplicaSet sync, not one per pod.
+   */
   drain(maxSyncs = 1_000_000): void {
     if (this.pumping) return;
     this.pumping = true;
     try {
       let n = 0;
-      while (!this.stopped && n < maxSyncs) {
-        const next = this.take();
-        if (!next) break;
-        n++;
-        this.runSync(next.controller, next.key);
+      while (!this.stopped && n < maxSyncs && this.busy()) {
+        for (const controller of this.list) {
+          const keys = this.queue.get(controller);
+          if (!keys || keys.size === 0) continue;
+          const round = [...keys];
+          keys.clear();
+          for (const key of round) {
+            if (this.stopped) break;
+            n++;
+            this.runSync(controller, key);
+          }
+        }
       }
     } finally {
       this.pumping = false;
@@ -124,17 +135,6 @@ export class ControllerManager {
         this.log(`${c.name}: event handler failed: ${(err as Error).stack ?? err}`);
       }
     }
-  }
-
-  private take(): { controller: Controller; key: string } | undefined {
-    for (const [controller, keys] of this.queue) {
-      const first = keys.values().next();
-      if (!first.done) {
-        keys.delete(first.value);
-        return { controller, key: first.value };
-      }
-    }
-    return undefined;
   }
 
   private runSync(controller: Controller, key: string): void {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { planCanary, type CanaryMove } from '../../src/actions/canary.js';
+import { waitFor } from '../helpers/sim.js';
 import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
 
 describe('canary through ActionService (sim over HTTP, kubectl as second client)', () => {
@@ -50,8 +51,8 @@ describe('canary through ActionService (sim over HTTP, kubectl as second client)
   it('the pods follow: 10 canary pods ready, no stable pods left', async () => {
     const ready = await a.jsonpath(['get', 'deploy', 'shop-canary'], '{.status.availableReplicas}');
     assert.equal(ready, '10');
-    const stable = await a.jsonpath(['get', 'pods', '-l', 'track=stable'], '{.items[*].metadata.name}');
-    assert.equal(stable.trim(), '');
+    // terminating stable pods run their preStop and grace period first, then go
+    await waitFor(async () => (await a.jsonpath(['get', 'pods', '-l', 'track=stable'], '{.items[*].metadata.name}')).trim() === '', 10_000, 'stable pods gone');
   });
 
   it('steps back 100% -> 50% -> 30% -> 10%, then aborts to 0%', async () => {

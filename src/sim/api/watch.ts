@@ -76,6 +76,8 @@ export function serveWatch(
     'Transfer-Encoding': 'chunked',
   });
   res.socket?.setNoDelay(true);
+  // Send the headers now: client-node's Watch resolves only once they arrive.
+  res.flushHeaders();
   let open = true;
   let lastRv = store.resourceVersion;
 

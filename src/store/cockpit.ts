@@ -1,6 +1,7 @@
 /**
  * The cockpit's engine, without React: watches the cluster, flushes snapshots into the store,
- * and serves the intents views dispatch (switch context or namespace, quit).
+ * and serves the intents views dispatch (switch context or namespace, quit, release actions
+ * through the ActionController of src/store/actions.ts).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { connect, type Connection } from '../kube/config.js';
@@ -10,6 +11,8 @@ import { deriveViewModel } from './derive.js';
 import { FlushScheduler } from './scheduler.js';
 import { snapshotOf } from './snapshot.js';
 import { createCockpitStore, initialUi, type CockpitStore, type Notice } from './state.js';
+import { ActionController } from './actions.js';
+import type { ActionKey, DialogInput } from './actionState.js';
 
 export interface CockpitOptions {
   kc: KubeConfig;
@@ -20,6 +23,14 @@ export interface CockpitOptions {
   readonly?: boolean;
   flushIntervalMs?: number;
   now?: () => number;
+  /** Every write a server-side dry run (`--dry-run`). */
+  dryRun?: boolean;
+  /** The canary ladder for `+`/`-` (`--steps`). */
+  canarySteps?: number[];
+  /** Where the action journal and audit log go (default: the state directory). */
+  stateDir?: string;
+  /** Skip the SelfSubjectAccessReviews at connect. */
+  skipAccessCheck?: boolean;
 }
 
 /** What views may ask of the engine. Release actions join here. */
@@ -30,6 +41,10 @@ export interface Intents {
   refresh(): void;
   notify(text: string, level?: Notice['level']): void;
   quit(): void;
+  /** A release action key on a release (its ReleaseView.key); opens a prompt, the picker or the confirm dialog. */
+  act?(action: ActionKey, releaseKey: string | undefined): void;
+  /** A key inside the open action dialog. */
+  dialog?(input: DialogInput): void;
 }
 
 export class Cockpit implements Intents {
@@ -38,6 +53,8 @@ export class Cockpit implements Intents {
   private readonly scheduler: FlushScheduler;
   private readonly now: () => number;
   private conn: Connection;
+  /** Plans, confirms and runs release actions; its state is `store.actions`. */
+  actions: ActionController;
   onQuit: () => void = () => {};
 
   constructor(private readonly opts: CockpitOptions) {
@@ -45,17 +62,42 @@ export class Cockpit implements Intents {
     this.conn = connect(opts.kc, opts);
     this.store = createCockpitStore(this.connectionInfo(), this.now());
     this.scheduler = new FlushScheduler(() => this.flush(), opts.flushIntervalMs ?? 150, this.now);
+    this.actions = this.newController();
   }
 
   start(): void {
     this.watch = new ClusterWatch(this.conn, () => this.scheduler.markDirty(), { now: this.now });
     this.watch.start();
     this.scheduler.markDirty();
+    if (!this.opts.readonly && !this.opts.skipAccessCheck) void this.actions.checkAccess().catch(() => {});
   }
 
   async stop(): Promise<void> {
     this.scheduler.stop();
+    await this.actions.stop();
     await this.watch?.stop();
+  }
+
+  act(action: ActionKey, releaseKey: string | undefined): void {
+    if (this.opts.readonly) return;
+    this.actions.request(action, releaseKey);
+  }
+
+  dialog(input: DialogInput): void {
+    this.actions.key(input);
+  }
+
+  private newController(): ActionController {
+    return new ActionController({
+      store: this.store,
+      kc: this.opts.kc,
+      dryRun: this.opts.dryRun,
+      canarySteps: this.opts.canarySteps,
+      stateDir: this.opts.stateDir,
+      refresh: () => this.refresh(),
+      notify: (text, level) => this.notify(text, level),
+      now: this.now,
+    });
   }
 
   switchNamespace(namespace: string | undefined): void {
@@ -68,8 +110,14 @@ export class Cockpit implements Intents {
   switchContext(context: string): void {
     try {
       const next = connect(this.opts.kc, { context, allNamespaces: false });
+      if (this.store.getState().actions.dialog?.kind === 'running') {
+        this.notify('an action is running: switch context once it has finished', 'warn');
+        return;
+      }
       this.restart(() => {
         this.conn = next;
+        // The audit names the context; the journal of undoable actions belongs to the old one.
+        this.actions = this.newController();
       });
       this.notify(`context ${context}`);
     } catch (err) {
@@ -114,6 +162,7 @@ export class Cockpit implements Intents {
       connection: this.connectionInfo(),
       health: { synced: false },
       ui: { ...initialUi(), notice: s.ui.notice },
+      actions: { ...s.actions, access: undefined, dialog: s.actions.dialog?.kind === 'running' ? s.actions.dialog : null },
       view: { ...s.view, releases: [], services: [], jobs: [], events: [], histories: new Map() },
     }));
     this.start();

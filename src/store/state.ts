@@ -3,6 +3,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Failure } from '../kube/errors.js';
 import { emptyViewModel, type ViewModel } from './derive.js';
 import { emptySnapshot, type Snapshot } from './snapshot.js';
+import { initialActions, type ActionsState } from './actionState.js';
 
 export type Screen = 'releases' | 'release' | 'services' | 'jobs' | 'events';
 
@@ -59,6 +60,8 @@ export interface CockpitState {
   /** Flush counter; views can key on it. */
   flushes: number;
   ui: UiState;
+  /** Release actions: the open dialog (plan, progress, result) and the user's permissions. */
+  actions: ActionsState;
 }
 
 export type CockpitStore = StoreApi<CockpitState>;
@@ -83,5 +86,6 @@ export function createCockpitStore(connection: ConnectionInfo, now = Date.now())
     now,
     flushes: 0,
     ui: initialUi(),
+    actions: initialActions(),
   }));
 }

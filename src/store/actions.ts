@@ -1,0 +1,436 @@
+/**
+ * The cockpit's action controller, without React: a key asks for an action on a release; the
+ * controller plans it (src/actions planners, PlanInput from the store's snapshot + view), puts the
+ * plan in the store for the confirm dialog, runs it through ActionService once confirmed (progress
+ * into the store), then leaves the result (and, after a failure, the rollback `u` applies).
+ *
+ *   key -> [prompt | revision picker] -> plan -> confirm (prod: type the Deployment name)
+ *       |-> refused (gate: `!` + a reason re-plans with an audited override)
+ *   confirm -> running (progress, Job state + log tail for migrations; Esc stops waiting) -> result
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import { parseCanarySteps, planCanary, type CanaryMove } from '../actions/canary.js';
+import { rollbackPlan } from '../actions/execute.js';
+import { planFlip, planScaleIdle } from '../actions/flip.js';
+import { migrationLogTail } from '../actions/migrate.js';
+import { planMigration } from '../actions/migrate.js';
+import { planPause, planRestart, planResume, planScale, planSetImage } from '../actions/rollout.js';
+import { ActionService } from '../actions/service.js';
+import type { PlanInput } from '../actions/state.js';
+import { refuse, type Plan } from '../actions/types.js';
+import { listRevisions, planUndoLastAction, planUndoToRevision } from '../actions/undo.js';
+import { checkAccess, describePermission } from '../kube/access.js';
+import { isProductionContext } from '../kube/config.js';
+import { NEEDS, type ActionKey, type ActionRequest, type ActionsState, type Dialog, type DialogInput } from './actionState.js';
+import type { DeploymentView, ReleaseView } from './derive.js';
+import type { CockpitStore, Notice } from './state.js';
+
+export { parseCanarySteps };
+
+export interface ControllerOptions {
+  store: CockpitStore;
+  kc: KubeConfig;
+  /** Send every write as a server-side dry run (`cutover --dry-run`). */
+  dryRun?: boolean;
+  /** The canary ladder (`--steps`); else the annotation, else 10,30,50,100. */
+  canarySteps?: number[];
+  /** Where the journal and audit JSONL go (default: the state directory). */
+  stateDir?: string;
+  /** Flushes the store now (plans read the freshest snapshot). */
+  refresh?: () => void;
+  notify?: (text: string, level?: Notice['level']) => void;
+  now?: () => number;
+  /** How often a running migration's log tail is re-read (ms). */
+  logPollMs?: number;
+}
+
+const KEY_WORD: Record<ActionKey, string> = {
+  stepUp: '+',
+  stepDown: '-',
+  promote: 'P',
+  abort: 'A',
+  flip: 'f',
+  scaleIdle: 'S',
+  migrate: 'm',
+  pauseResume: 'p',
+  restart: 'r',
+  setImage: 'i',
+  scale: 's',
+  undoRevision: 'U',
+  undoLast: 'u',
+};
+
+const PROGRESS_LINES = 6;
+const LOG_LINES = 8;
+
+/** The Deployment a Deployment-level key (p r s U) acts on: the release's primary (rolling: it; canary: the canary; blue-green: the live colour). */
+export const actingDeployment = (r: ReleaseView): DeploymentView => r.primary;
+
+/** The Deployment `i` sets the image of: the release's next version (canary: the canary; blue-green: the idle colour). */
+export function imageDeployment(r: ReleaseView): DeploymentView {
+  const rel = r.release;
+  const name = rel.kind === 'canary' ? rel.canary : rel.kind === 'bluegreen' ? rel.idle : rel.deployment;
+  return r.deployments.find((d) => d.name === name) ?? r.primary;
+}
+
+/** The name a production context asks to type: the first Deployment the plan writes, else its subject. */
+export function confirmNameOf(plan: Plan): string {
+  for (const s of plan.steps) if (s.kind !== 'wait' && s.target.kind === 'Deployment') return s.target.name;
+  return plan.subject;
+}
+
+export const isGateRefusal = (plan: Plan): boolean => /migration gate closed/.test(plan.refusal ?? '');
+
+export class ActionController {
+  readonly service: ActionService;
+  private readonly store: CockpitStore;
+  private readonly now: () => number;
+  private abort?: AbortController;
+  private logTimer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.store = opts.store;
+    this.now = opts.now ?? Date.now;
+    const c = this.store.getState().connection;
+    this.service = new ActionService(opts.kc, {
+      context: c.context,
+      user: opts.kc.getCurrentUser()?.name ?? (c.user || 'unknown'),
+      dryRun: opts.dryRun ?? false,
+      ...(opts.stateDir ? { dir: opts.stateDir } : {}),
+    });
+    this.set({ dryRun: this.service.dryRun });
+  }
+
+  get state(): ActionsState {
+    return this.store.getState().actions;
+  }
+
+  get dialog(): Dialog | null {
+    return this.state.dialog;
+  }
+
+  /** The action running now, if any (tests await it). */
+  get settled(): Promise<void> {
+    return this.running ?? Promise.resolve();
+  }
+
+  /** One SelfSubjectAccessReview per verb/resource; disabled keys say why. */
+  async checkAccess(): Promise<void> {
+    const ns = this.store.getState().connection.namespace;
+    const access = await checkAccess(this.opts.kc, ns);
+    this.set({ access });
+  }
+
+  /** Why a key cannot be used (no permission), or undefined. */
+  denied(key: ActionKey): string | undefined {
+    const need = NEEDS[key];
+    const a = need ? this.state.access?.[need] : undefined;
+    return a && !a.allowed ? (a.reason ?? `${describePermission(need!)} is not allowed`) : undefined;
+  }
+
+  /** A release key was pressed. */
+  request(key: ActionKey, releaseKey: string | undefined): void {
+    if (this.dialog?.kind === 'running') {
+      this.notify('an action is running: wait for it (Esc stops waiting)', 'warn');
+      return;
+    }
+    const denied = this.denied(key);
+    if (denied) {
+      this.notify(`${KEY_WORD[key]}: disabled: ${denied}`, 'warn');
+      return;
+    }
+    this.opts.refresh?.();
+    if (key === 'undoLast') return this.plan({ key });
+    const release = this.release(releaseKey);
+    if (!release) {
+      this.notify(`${KEY_WORD[key]}: no release under the cursor`, 'warn');
+      return;
+    }
+    const request: ActionRequest = { key, releaseKey: release.key };
+    switch (key) {
+      case 'setImage': {
+        const d = imageDeployment(release);
+        const containers = (d.deployment.spec?.template?.spec?.containers ?? []).map((c) => c.name);
+        return this.open({
+          kind: 'prompt',
+          purpose: 'image',
+          request,
+          title: `set image of ${d.name} (now ${d.images.join(', ') || 'none'})`,
+          label: 'image',
+          text: d.images[0] ?? '',
+          hint: `type [CONTAINER=]IMAGE${containers.length > 1 ? ` (containers: ${containers.join(', ')})` : ''}; Enter plans it, Esc cancels`,
+        });
+      }
+      case 'scale':
+      case 'scaleIdle': {
+        const d = key === 'scale' ? actingDeployment(release) : release.release.kind === 'bluegreen' ? release.deployments[1] : undefined;
+        if (!d) return this.plan(request);
+        return this.open({
+          kind: 'prompt',
+          purpose: 'replicas',
+          request,
+          title: key === 'scale' ? `scale ${d.name} (now ${d.desired} replicas)` : `scale the idle colour ${d.name} of ${release.name} (now ${d.desired} replicas)`,
+          label: 'replicas',
+          text: '',
+          hint: 'type a whole number; Enter plans it, Esc cancels',
+        });
+      }
+      case 'undoRevision': {
+        const d = actingDeployment(release);
+        const revisions = listRevisions(this.planInput(release.namespace), d.name);
+        if ('error' in revisions) return this.plan(request);
+        const previous = revisions.filter((r) => !r.current).at(-1);
+        const cursor = previous ? revisions.indexOf(previous) : Math.max(0, revisions.length - 1);
+        return this.open({ kind: 'picker', request, deployment: d.name, revisions, cursor });
+      }
+      default:
+        return this.plan(request);
+    }
+  }
+
+  /** The PlanInput of a namespace: the store's snapshot and view now. */
+  planInput(namespace: string | undefined): PlanInput {
+    const s = this.store.getState();
+    return { namespace: namespace ?? s.connection.namespace ?? 'default', snapshot: s.snapshot, view: s.view, now: this.now() };
+  }
+
+  /** A key inside the open dialog. */
+  key(input: DialogInput): void {
+    const d = this.dialog;
+    if (!d) return;
+    switch (d.kind) {
+      case 'prompt':
+        if (input.type === 'cancel') return this.close();
+        if (input.type === 'text') return this.open({ ...d, text: d.text + input.text, error: undefined });
+        if (input.type === 'backspace') return this.open({ ...d, text: [...d.text].slice(0, -1).join(''), error: undefined });
+        if (input.type === 'confirm') return this.submitPrompt(d);
+        return;
+      case 'picker':
+        if (input.type === 'cancel') return this.close();
+        if (input.type === 'move') {
+          const n = d.revisions.length;
+          const to = input.to === 'top' ? 0 : input.to === 'bottom' ? n - 1 : d.cursor + input.to;
+          return this.open({ ...d, cursor: Math.max(0, Math.min(n - 1, to)) });
+        }
+        if (input.type === 'confirm') {
+          const r = d.revisions[d.cursor];
+          if (!r) return this.close();
+          if (r.current) return this.open({ ...d, error: `revision ${r.revision} is the template running now: pick another` });
+          return this.plan({ ...d.request, revision: r.revision });
+        }
+        return;
+      case 'confirm':
+        if (input.type === 'cancel') {
+          this.close();
+          this.notify(`cancelled: ${d.plan.title}; nothing was changed`);
+          return;
+        }
+        if (d.confirmName !== undefined) {
+          if (input.type === 'text') return this.open({ ...d, typed: d.typed + input.text, error: undefined });
+          if (input.type === 'backspace') return this.open({ ...d, typed: [...d.typed].slice(0, -1).join(''), error: undefined });
+          if (input.type === 'confirm') {
+            if (d.typed.trim() !== d.confirmName) return this.open({ ...d, error: `"${d.typed}" is not "${d.confirmName}"` });
+            return this.execute(d.plan, d.request);
+          }
+          return;
+        }
+        if (input.type === 'confirm') return this.execute(d.plan, d.request);
+        return;
+      case 'refused':
+        if (input.type === 'override' && d.overridable) {
+          return this.open({
+            kind: 'prompt',
+            purpose: 'override',
+            request: d.request,
+            title: `override the migration gate for: ${d.plan.title}`,
+            label: 'reason',
+            text: '',
+            hint: 'type why (recorded in the audit log and the Event); Enter re-plans, Esc cancels',
+          });
+        }
+        if (input.type === 'cancel' || input.type === 'close' || input.type === 'confirm') return this.close();
+        return;
+      case 'running':
+        if (input.type === 'cancel' && !d.stopping) {
+          this.open({ ...d, stopping: true });
+          this.abort?.abort();
+        }
+        return;
+      case 'result':
+        if (input.type === 'rollback' && d.rollback) return this.plan({ key: 'undoLast' }, d.rollback);
+        if (input.type === 'cancel' || input.type === 'close' || input.type === 'confirm') return this.close();
+        return;
+    }
+  }
+
+  close(): void {
+    if (this.dialog?.kind === 'running') return;
+    this.stopLogs();
+    this.set({ dialog: null });
+  }
+
+  /** Plans a request (or takes a ready plan) and opens the confirm dialog or the refusal. */
+  plan(request: ActionRequest, ready?: Plan): void {
+    let plan: Plan;
+    try {
+      plan = ready ?? this.build(request);
+    } catch (err) {
+      const release = this.release(request.releaseKey);
+      plan = refuse({ action: 'undo-action', title: `${KEY_WORD[request.key]} on ${release?.name ?? 'release'}`, namespace: release?.namespace ?? '', subject: release?.name ?? '' }, (err as Error).message);
+    }
+    if (plan.refusal) {
+      this.open({ kind: 'refused', request, plan, overridable: isGateRefusal(plan) && !request.override });
+      return;
+    }
+    const context = this.store.getState().connection.context;
+    const prod = isProductionContext(context);
+    this.open({ kind: 'confirm', request, plan, dryRun: this.service.dryRun, context, typed: '', ...(prod ? { confirmName: confirmNameOf(plan) } : {}) });
+  }
+
+  /** The plan for a request, from the store's snapshot and view now. */
+  build(request: ActionRequest): Plan {
+    if (request.key === 'undoLast') {
+      const entry = this.service.journal.lastUndoable();
+      const plan = planUndoLastAction(this.planInput(entry?.namespace), entry);
+      if (entry) request.entryId = entry.id;
+      return plan;
+    }
+    const release = this.release(request.releaseKey);
+    if (!release) throw new Error(`the release is gone (deleted, or no longer a pair)`);
+    const input = this.planInput(release.namespace);
+    const override = request.override ? { override: request.override } : {};
+    const canary = (move: CanaryMove) => planCanary(input, release.name, move, { ...override, ...(this.opts.canarySteps ? { steps: this.opts.canarySteps } : {}) });
+    const replicas = (text: string | undefined): number => {
+      if (text === undefined || !/^\d+$/.test(text.trim())) throw new Error(`replicas must be a whole number of 0 or more, got "${text ?? ''}"`);
+      return Number(text.trim());
+    };
+    const d = actingDeployment(release);
+    switch (request.key) {
+      case 'stepUp':
+        return release.release.kind === 'rolling' ? planScale(input, d.name, d.desired + 1) : canary('step');
+      case 'stepDown':
+        return release.release.kind === 'rolling' ? planScale(input, d.name, d.desired - 1) : canary('back');
+      case 'promote':
+        return canary('promote');
+      case 'abort':
+        return canary('abort');
+      case 'flip':
+        return planFlip(input, release.name, override);
+      case 'scaleIdle':
+        if (release.release.kind !== 'bluegreen') return planScaleIdle(input, release.name, 0);
+        return planScaleIdle(input, release.deployments[1].name, replicas(request.value));
+      case 'migrate':
+        return planMigration(input, release.name);
+      case 'pauseResume':
+        return d.paused ? planResume(input, d.name) : planPause(input, d.name);
+      case 'restart':
+        return planRestart(input, d.name);
+      case 'setImage': {
+        const target = imageDeployment(release);
+        const text = (request.value ?? '').trim();
+        const eq = text.indexOf('=');
+        const container = eq >= 0 ? text.slice(0, eq) : undefined;
+        const image = eq >= 0 ? text.slice(eq + 1) : text;
+        return planSetImage(input, target.name, container, image, override);
+      }
+      case 'scale':
+        return planScale(input, d.name, replicas(request.value));
+      case 'undoRevision':
+        return planUndoToRevision(input, d.name, request.revision ?? 0);
+    }
+  }
+
+  private submitPrompt(d: Extract<Dialog, { kind: 'prompt' }>): void {
+    const text = d.text.trim();
+    if (!text) return this.open({ ...d, error: `type a ${d.label} first (Esc cancels)` });
+    if (d.purpose === 'replicas' && !/^\d+$/.test(text)) return this.open({ ...d, error: `"${text}" is not a whole number` });
+    if (d.purpose === 'override') return this.plan({ ...d.request, override: text });
+    return this.plan({ ...d.request, value: text });
+  }
+
+  /** Runs a confirmed plan; progress and the result go into the store. */
+  private execute(plan: Plan, request: ActionRequest): void {
+    const create = plan.steps.find((s) => s.kind === 'create');
+    const job = plan.action === 'migrate' && create ? create.target.name : undefined;
+    const dryRun = this.service.dryRun;
+    this.abort = new AbortController();
+    this.open({ kind: 'running', plan, dryRun, progress: [], started: this.now(), ...(job ? { job } : {}) });
+    if (job && !dryRun) this.followLogs(plan.namespace, job);
+    const onProgress = (line: string) => {
+      const d = this.dialog;
+      if (d?.kind !== 'running') return;
+      this.open({ ...d, progress: [...d.progress, line].slice(-PROGRESS_LINES) });
+    };
+    this.running = (async () => {
+      let dialog: Dialog;
+      try {
+        const report = await this.service.run(plan, { onProgress, signal: this.abort!.signal, ...(request.override ? { override: request.override } : {}) });
+        const r = report.result;
+        if (r.ok && !r.dryRun && request.key === 'undoLast' && request.entryId !== undefined) this.service.journal.markUndone(request.entryId);
+        const rollback = rollbackPlan(r);
+        const log = job && !dryRun ? await migrationLogTail(this.opts.kc, plan.namespace, job, LOG_LINES) : undefined;
+        const next = this.service.journal.lastUndoable();
+        dialog = {
+          kind: 'result',
+          plan,
+          ok: r.ok,
+          dryRun: r.dryRun,
+          lines: report.lines,
+          changed: r.applied.map((s) => `${s.target.kind.toLowerCase()} ${s.target.name}: ${s.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`),
+          ...(rollback ? { rollback } : {}),
+          ...(job ? { job } : {}),
+          ...(log ? { log } : {}),
+          ...(report.auditError ? { auditError: report.auditError } : {}),
+          ...(next?.undo ? { undoHint: next.undo.description } : {}),
+        };
+      } catch (err) {
+        dialog = { kind: 'result', plan, ok: false, dryRun, lines: [`failed: ${plan.title}: ${(err as Error).message}`], changed: [] };
+      } finally {
+        this.stopLogs();
+        this.abort = undefined;
+      }
+      this.set({ dialog });
+      this.opts.refresh?.();
+    })();
+  }
+
+  private followLogs(namespace: string, job: string): void {
+    this.stopLogs();
+    const poll = async () => {
+      const tail = await migrationLogTail(this.opts.kc, namespace, job, LOG_LINES).catch(() => undefined);
+      const d = this.dialog;
+      if (tail && d?.kind === 'running' && d.job === job) this.open({ ...d, log: tail });
+    };
+    this.logTimer = setInterval(() => void poll(), this.opts.logPollMs ?? 1000);
+    this.logTimer.unref?.();
+  }
+
+  private stopLogs(): void {
+    clearInterval(this.logTimer);
+    this.logTimer = undefined;
+  }
+
+  /** Stops a running wait (the writes made stay) and timers; for quitting. */
+  async stop(): Promise<void> {
+    this.abort?.abort();
+    this.stopLogs();
+    await this.running?.catch(() => {});
+  }
+
+  private release(key: string | undefined): ReleaseView | undefined {
+    return key === undefined ? undefined : this.store.getState().view.releases.find((r) => r.key === key);
+  }
+
+  private open(dialog: Dialog): void {
+    this.set({ dialog });
+  }
+
+  private set(part: Partial<ActionsState>): void {
+    this.store.setState((s) => ({ actions: { ...s.actions, ...part } }));
+  }
+
+  private notify(text: string, level: Notice['level'] = 'info'): void {
+    this.opts.notify?.(text, level);
+  }
+}

@@ -263,7 +263,8 @@ describe('sim API with client-node', () => {
     const body = await res.json();
     assert.equal(body.spec.revisionHistoryLimit, 10);
     assert.equal(t.sim.store.resourceVersion, rv);
-    assert.equal(t.sim.store.get(t.sim.store.list.length ? (await import('../../src/sim/resources.js')).R.deployments : (undefined as any), NS, 'dry'), undefined);
+    const { R } = await import('../../src/sim/resources.js');
+    assert.equal(t.sim.store.get(R.deployments, NS, 'dry'), undefined);
   });
 
   test('Services get a unique cluster IP; selector patches (strategic, merge, json)', async () => {

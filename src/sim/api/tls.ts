@@ -3,7 +3,7 @@
  * encoder (no openssl). kubectl (client-go clientcmd) only sends credentials to https servers,
  * so serving TLS is what lets kubectl authenticate against the simulator.
  */
-import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 
 const der = (tag: number, body: Buffer): Buffer => {
   const len = body.length;
@@ -93,6 +93,5 @@ export function selfSignedServingCert(hosts: { dns: string[]; ips: string[] } = 
   const ca = certificate({ subject: 'cutover-sim-ca', issuer: 'cutover-sim-ca', publicKey: caKeys.publicKey, signer: caKeys.privateKey, ca: true });
   const cert = certificate({ subject: 'cutover-sim', issuer: 'cutover-sim-ca', publicKey: leafKeys.publicKey, signer: caKeys.privateKey, ca: false, hosts });
   const key = leafKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  void createPrivateKey;
   return { ca, cert, key };
 }

@@ -1,0 +1,149 @@
+/**
+ * Differential checks: the same scenario runs against the embedded simulator and the real control
+ * plane at the same time (the sim at speed 1, so timers line up), and what both show is compared
+ * after normalising what legitimately differs (names, hashes, timestamps, uids, IPs).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Watch, type KubernetesObject } from '@kubernetes/client-node';
+import { Sim } from '../../src/sim/sim.js';
+import { service, zeroDowntimeDeployment } from '../../src/sim/scenarios.js';
+import { removeDir, targetFor, waitFor, type Target } from './controlPlane.js';
+
+export interface SimTarget extends Target {
+  sim: Sim;
+  namespace(prefix: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startSimTarget(speed = 1): Promise<SimTarget> {
+  const sim = new Sim({ speed });
+  await sim.listen(0);
+  const dir = mkdtempSync(join(tmpdir(), 'cutover-diff-sim-'));
+  const path = join(dir, 'kubeconfig');
+  writeFileSync(path, sim.kubeconfig());
+  const t = targetFor('sim', path, dir);
+  let n = 0;
+  return {
+    ...t,
+    sim,
+    async namespace(prefix) {
+      const ns = `${prefix}-${++n}`;
+      const r = await t.kubectl(['create', 'namespace', ns]);
+      if (r.code !== 0) throw new Error(`sim: create namespace ${ns}: ${r.stderr}`);
+      return ns;
+    },
+    async stop() {
+      await sim.stop();
+      removeDir(dir);
+    },
+  };
+}
+
+export type Manifest = Record<string, any>;
+
+export function deploymentManifest(
+  ns: string,
+  name: string,
+  opts: {
+    replicas: number;
+    image?: string;
+    maxSurge?: string | number;
+    maxUnavailable?: string | number;
+    recreate?: boolean;
+    readyAfter?: number;
+    neverReady?: boolean;
+    progressDeadlineSeconds?: number;
+    minReadySeconds?: number;
+    grace?: number;
+    preStopSleep?: number;
+    shutdownAfter?: number;
+    labels?: Record<string, string>;
+    changeCause?: string;
+  },
+): Manifest {
+  // ready-aligned (kwok only): Ready at the whole second creationTimestamp + ready-after + 1, so a
+  // batch created in one ReplicaSet sync turns Ready within one second, as the sim's kubelet does.
+  const annotations: Record<string, string> = { 'sim.cutover.io/ready-after': String(opts.readyAfter ?? 1), 'sim.cutover.io/ready-aligned': 'true' };
+  if (opts.neverReady) annotations['sim.cutover.io/never-ready'] = 'true';
+  if (opts.shutdownAfter !== undefined) annotations['sim.cutover.io/shutdown-after'] = String(opts.shutdownAfter);
+  const d = zeroDowntimeDeployment(ns, {
+    name,
+    app: name,
+    labels: opts.labels,
+    replicas: opts.replicas,
+    image: opts.image ?? `registry.local/${name}:v1`,
+    maxSurge: opts.maxSurge,
+    maxUnavailable: opts.maxUnavailable,
+    progressDeadlineSeconds: opts.progressDeadlineSeconds,
+    annotations,
+    changeCause: opts.changeCause,
+  }) as Manifest;
+  const spec = d.spec;
+  if (opts.minReadySeconds !== undefined) spec.minReadySeconds = opts.minReadySeconds;
+  if (opts.recreate) spec.strategy = { type: 'Recreate' };
+  const pod = spec.template.spec;
+  pod.terminationGracePeriodSeconds = opts.grace ?? 2;
+  if (opts.preStopSleep !== undefined) pod.containers[0].lifecycle = { preStop: { exec: { command: ['/bin/sh', '-c', `sleep ${opts.preStopSleep}`] } } };
+  else delete pod.containers[0].lifecycle;
+  return { apiVersion: 'apps/v1', kind: 'Deployment', ...d };
+}
+
+export function serviceManifest(ns: string, name: string, selector: Record<string, string>): Manifest {
+  return { apiVersion: 'v1', kind: 'Service', ...service(ns, name, selector) };
+}
+
+export async function apply(t: Target, ...objs: Manifest[]): Promise<void> {
+  const r = await t.kubectl(['apply', '-f', '-'], { input: objs.map((o) => JSON.stringify(o)).join('\n') });
+  if (r.code !== 0) throw new Error(`${t.name}: kubectl apply: ${r.stderr}`);
+}
+
+export async function kubectlOk(t: Target, args: string[], timeoutMs = 60_000): Promise<string> {
+  const r = await t.kubectl(args, { timeoutMs });
+  if (r.code !== 0) throw new Error(`${t.name}: kubectl ${args.join(' ')} (exit ${r.code}): ${r.stderr}`);
+  return r.stdout;
+}
+
+export async function getJson(t: Target, args: string[]): Promise<any> {
+  return JSON.parse(await kubectlOk(t, ['get', ...args, '-o', 'json']));
+}
+
+/** A client-node watch on a namespaced collection, calling back with every event; returns a stop function. */
+export async function watchCollection(t: Target, path: string, onEvent: (type: string, obj: any) => void): Promise<() => void> {
+  const req = await new Watch(t.kc).watch(path, {}, (type, obj: KubernetesObject) => onEvent(type, obj), () => {});
+  return () => req.abort();
+}
+
+/** Pushes a value unless it equals the last one. */
+export function pushDistinct<T>(list: T[], v: T): void {
+  if (list.length === 0 || JSON.stringify(list[list.length - 1]) !== JSON.stringify(v)) list.push(v);
+}
+
+/**
+ * Waits until the wall clock is early in a second (100-400 ms past), so that a batch of pods
+ * created now gets one creationTimestamp second (see ready-aligned).
+ */
+export async function earlyInSecond(): Promise<void> {
+  for (;;) {
+    const ms = Date.now() % 1000;
+    if (ms >= 100 && ms <= 400) return;
+    await new Promise((r) => setTimeout(r, ms < 100 ? 100 - ms : 1100 - ms));
+  }
+}
+
+export async function rolledOut(t: Target, ns: string, name: string, timeoutMs = 60_000): Promise<void> {
+  await kubectlOk(t, ['rollout', 'status', `deploy/${name}`, '-n', ns, `--timeout=${Math.round(timeoutMs / 1000)}s`], timeoutMs + 5000);
+}
+
+/** Replaces every occurrence of a name, RS/pod hash suffixes, timestamps, uids and IPs. */
+export function normalise(text: string, names: Record<string, string> = {}): string {
+  let s = text;
+  for (const [from, to] of Object.entries(names)) s = s.split(from).join(to);
+  return s
+    .replace(/\b\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z\b/g, 'TIME')
+    .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, 'UID')
+    .replace(/\b\d+\.\d+\.\d+\.\d+\b/g, 'IP');
+}
+
+export { waitFor };

@@ -5,10 +5,19 @@ import { Cockpit } from '../src/store/cockpit.js';
 import { ConfigError } from '../src/kube/config.js';
 import { UsageError } from '../src/cli/errors.js';
 
-async function openCockpit({ target, readonly }: CockpitLaunch): Promise<number> {
+async function openCockpit({ target, readonly, dryRun, steps }: CockpitLaunch): Promise<number> {
   let cockpit: Cockpit;
   try {
-    cockpit = new Cockpit({ kc: target.kc, context: target.context, namespace: target.namespace, allNamespaces: target.allNamespaces, demo: !!target.sim, readonly });
+    cockpit = new Cockpit({
+      kc: target.kc,
+      context: target.context,
+      namespace: target.namespace,
+      allNamespaces: target.allNamespaces,
+      demo: !!target.sim,
+      readonly,
+      dryRun,
+      ...(steps ? { canarySteps: steps } : {}),
+    });
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(err.message, 1);
     throw err;

@@ -21,6 +21,9 @@ import { ReleaseDetail } from './screens/ReleaseDetail.js';
 import { Services } from './screens/Services.js';
 import { Jobs } from './screens/Jobs.js';
 import { Events } from './screens/Events.js';
+import { ActionDialog, dialogHeight, dialogLines } from './widgets/ActionDialog.js';
+import { NEEDS } from '../src/store/actionState.js';
+import type { ActionsState } from '../src/store/actionState.js';
 
 export interface AppProps {
   store: CockpitStore;
@@ -62,12 +65,14 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
   const health = useStore(store, (s) => s.health);
   const view = useStore(store, (s) => s.view);
   const now = useStore(store, (s) => s.now);
+  const actions = useStore(store, (s) => s.actions);
   const readonly = readonlyProp ?? connection.readonly;
   const width = Math.max(1, columns);
   const height = Math.max(1, rows);
   const bodyHeight = Math.max(0, height - CHROME_ROWS);
   const [helpTop, setHelpTop] = useState(0);
-  const wallNow = useTicker(clock, health.lostSince !== undefined || (!health.synced && health.failure !== undefined));
+  const dialog = readonly ? null : actions?.dialog ?? null;
+  const wallNow = useTicker(clock, health.lostSince !== undefined || (!health.synced && health.failure !== undefined) || dialog?.kind === 'running');
 
   const deps = useRef({ store, intents, readonly, pageRows: 1, onAction, onHelpScroll: (_a: string) => {} });
   deps.current = {
@@ -86,13 +91,22 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
     if (!ui.help) setHelpTop(0);
   }, [ui.help]);
 
+  const dLines = useMemo(() => (dialog ? dialogLines(dialog, view, width, wallNow) : []), [dialog, view, width, wallNow]);
+  const dHeight = dialog ? dialogHeight(dLines.length, Math.max(0, bodyHeight - 5)) : 0;
+  const screenHeight = bodyHeight - dHeight;
+
   let body: React.ReactNode;
   if (ui.help) {
-    body = <Help readonly={readonly} width={width} height={bodyHeight} top={helpTop} />;
+    body = <Help readonly={readonly} width={width} height={bodyHeight} top={helpTop} actions={actions} />;
   } else if (!health.synced && health.failure && view.releases.length === 0) {
     body = <ErrorPanel health={health} connection={connection} width={width} height={bodyHeight} now={wallNow} />;
   } else {
-    body = <Screen state={{ ui, view, now, connection, health }} width={width} height={bodyHeight} />;
+    body = (
+      <>
+        <Screen state={{ ui, view, now, connection, health }} width={width} height={screenHeight} />
+        {dialog ? <ActionDialog lines={dLines} width={width} height={dHeight} /> : null}
+      </>
+    );
   }
 
   return (
@@ -236,23 +250,38 @@ function ErrorPanel({ health, connection, width, height, now }: { health: Health
   return <Lines lines={lines} width={width} height={height} />;
 }
 
+/** Why a release key is disabled (RBAC), by keymap action. */
+function disabledReasons(actions: ActionsState | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, need] of Object.entries(NEEDS)) {
+    const a = need ? actions?.access?.[need] : undefined;
+    if (a && !a.allowed) out.set(key, a.reason ?? 'not allowed');
+  }
+  return out;
+}
+
 /** The `?` overlay: every binding of the keymap table, grouped, flowing into columns. */
-export function helpLines(readonly: boolean): Line[] {
+export function helpLines(readonly: boolean, actions?: ActionsState): Line[] {
   const lines: Line[] = [];
   const bindings = activeBindings(readonly);
   const groups = [...new Set(bindings.map((b) => b.group))] as Group[];
+  const disabled = disabledReasons(actions);
   for (const g of groups) {
     if (lines.length) lines.push([]);
     lines.push([seg(GROUP_TITLE[g], undefined, true)]);
-    for (const b of bindings.filter((x) => x.group === g)) lines.push([seg(b.label.padEnd(12), 'accent'), seg(b.description)]);
+    for (const b of bindings.filter((x) => x.group === g)) {
+      const why = disabled.get(b.action);
+      lines.push([seg(b.label.padEnd(12), why ? 'muted' : 'accent'), seg(b.description, why ? 'muted' : undefined), ...(why ? [seg(` (DISABLED: ${why})`, 'warn')] : [])]);
+    }
   }
+  if (!readonly) lines.push([], [seg('Gate override', undefined, true)], [seg('A migration-gate refusal offers ! : type a reason, Enter re-plans with the gate')], [seg('overridden; the reason goes into the audit log and the Event.')]);
   lines.push([], [seg('Commands', undefined, true)]);
   for (const c of COMMANDS) lines.push([seg(c.usage.padEnd(20), 'accent'), seg(c.description)]);
   return lines;
 }
 
-function Help({ readonly, width, height, top }: { readonly: boolean; width: number; height: number; top: number }) {
-  const lines = useMemo(() => helpLines(readonly), [readonly]);
+function Help({ readonly, width, height, top, actions }: { readonly: boolean; width: number; height: number; top: number; actions?: ActionsState }) {
+  const lines = useMemo(() => helpLines(readonly, actions), [readonly, actions]);
   const inner = Math.max(0, height - 1);
   const colWidth = 44;
   const cols = Math.max(1, Math.min(Math.floor(width / colWidth), Math.ceil(lines.length / Math.max(1, inner))));

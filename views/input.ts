@@ -6,6 +6,7 @@ import type { Key } from 'ink';
 import type { Intents } from '../src/store/cockpit.js';
 import type { ReleaseView } from '../src/store/derive.js';
 import type { CockpitStore } from '../src/store/state.js';
+import type { Dialog } from '../src/store/actionState.js';
 import {
   applyAction,
   applyFilter,
@@ -38,7 +39,7 @@ export interface KeyDeps {
 
 const SCROLL = new Set<string>(['up', 'down', 'top', 'bottom', 'pageUp', 'pageDown']);
 
-const RELEASE_ACTIONS = new Set<string>(KEYMAP.filter((b) => b.mutating).map((b) => b.action));
+const RELEASE_ACTIONS = new Set<string>(KEYMAP.filter((b) => b.group === 'release').map((b) => b.action));
 const isReleaseAction = (b: Binding): b is Binding & { action: ReleaseAction } => RELEASE_ACTIONS.has(b.action);
 
 export function dispatchIntent(intents: Intents, intent: UiIntent | undefined): void {
@@ -65,6 +66,11 @@ export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'te
   const state = store.getState();
   const ui = state.ui;
   const typing = ui.command !== null || ui.filtering;
+  const dialog = state.actions?.dialog;
+  if (dialog && intents.dialog && !readonly) {
+    const handled = handleDialogKey(input, key, dialog, deps);
+    if (handled !== 'pass') return handled;
+  }
   const binding = findBinding(input, key, { mode: typing ? 'input' : 'normal', readonly, screen: ui.screen });
 
   let result: UiResult | undefined;
@@ -91,6 +97,7 @@ export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'te
     const release =
       ui.screen === 'release' ? findRelease(state.view, ui.releaseKey) : ui.screen === 'releases' ? releaseRows(state.view, ui.filter)[cursorOf(ui)] : undefined;
     if (deps.onAction) deps.onAction(binding.action, release);
+    else if (intents.act) intents.act(binding.action, release?.key);
     else intents.notify(`${binding.label} (${binding.description}): not available yet`, 'warn');
     return binding;
   } else if (binding) {
@@ -104,6 +111,67 @@ export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'te
   // A new screen wants fresh data at once rather than at the next scheduled flush.
   if (next.screen !== ui.screen || next.releaseKey !== ui.releaseKey) intents.refresh();
   return binding ?? (typing ? 'text' : undefined);
+}
+
+const isText = (input: string, key: Key) => !key.ctrl && !key.meta && input !== '' && !key.return && !key.escape && !key.tab && !key.backspace && !key.delete;
+
+/**
+ * A key while an action dialog is open. Prompts and the production name check take text; the
+ * confirm dialog takes y/Enter and n/Esc; a refusal or a result closes on any other key, which then
+ * acts as usual ('pass'), so `+` `y` `+` `y` steps a canary twice.
+ */
+export function handleDialogKey(input: string, key: Key, dialog: Dialog, deps: KeyDeps): Binding | 'text' | 'pass' | undefined {
+  const send = deps.intents.dialog!;
+  const dialogBinding = findBinding(input, key, { mode: 'dialog', readonly: false, screen: 'releases' });
+  if (key.ctrl && input === 'c') {
+    deps.intents.quit();
+    return undefined;
+  }
+  const textual = dialog.kind === 'prompt' || (dialog.kind === 'confirm' && dialog.confirmName !== undefined);
+  if (textual) {
+    if (key.return) send({ type: 'confirm' });
+    else if (key.escape) send({ type: 'cancel' });
+    else if (key.backspace || key.delete) send({ type: 'backspace' });
+    else if (isText(input, key)) send({ type: 'text', text: input });
+    return dialogBinding ?? 'text';
+  }
+  const act = dialogBinding?.action;
+  switch (dialog.kind) {
+    case 'picker': {
+      const nav = findBinding(input, key, { mode: 'normal', readonly: false, screen: 'releases' })?.action;
+      if (nav === 'up') send({ type: 'move', to: -1 });
+      else if (nav === 'down') send({ type: 'move', to: 1 });
+      else if (nav === 'top') send({ type: 'move', to: 'top' });
+      else if (nav === 'bottom') send({ type: 'move', to: 'bottom' });
+      else if (nav === 'pageUp') send({ type: 'move', to: -5 });
+      else if (nav === 'pageDown') send({ type: 'move', to: 5 });
+      else if (key.return) send({ type: 'confirm' });
+      else if (act === 'dialogCancel') send({ type: 'cancel' });
+      return dialogBinding;
+    }
+    case 'confirm':
+      if (act === 'dialogConfirm') send({ type: 'confirm' });
+      else if (act === 'dialogCancel') send({ type: 'cancel' });
+      return dialogBinding;
+    case 'running':
+      if (key.escape) send({ type: 'cancel' });
+      return dialogBinding;
+    case 'refused':
+      if (act === 'dialogOverride' && dialog.overridable) {
+        send({ type: 'override' });
+        return dialogBinding;
+      }
+      send({ type: 'close' });
+      return act === 'dialogConfirm' || act === 'dialogCancel' || input === ' ' ? dialogBinding : 'pass';
+    case 'result':
+      if (act === 'dialogRollback' && dialog.rollback) {
+        send({ type: 'rollback' });
+        return dialogBinding;
+      }
+      send({ type: 'close' });
+      return act === 'dialogConfirm' || act === 'dialogCancel' || input === ' ' ? dialogBinding : 'pass';
+  }
+  return undefined;
 }
 
 /**

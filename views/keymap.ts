@@ -6,26 +6,18 @@
 import type { Key } from 'ink';
 import type { Screen } from '../src/store/state.js';
 import type { UiAction } from '../src/store/ui.js';
+import type { ActionKey } from '../src/store/actionState.js';
 
-/** Release actions (implemented in src/actions later; each opens a confirm dialog with its plan). */
-export type ReleaseAction =
-  | 'stepUp'
-  | 'stepDown'
-  | 'promote'
-  | 'abort'
-  | 'flip'
-  | 'migrate'
-  | 'pause'
-  | 'resume'
-  | 'restart'
-  | 'setImage'
-  | 'scale'
-  | 'undo';
+/** Release actions: planned, confirmed and run by the engine's ActionController (src/store/actions.ts). */
+export type ReleaseAction = ActionKey;
+
+/** Keys inside an action dialog (confirm, refusal, result). */
+export type DialogAction = 'dialogConfirm' | 'dialogCancel' | 'dialogOverride' | 'dialogRollback' | 'dialogPick';
 
 /** Editing the `:` command line or the `/` filter. */
 export type InputAction = 'inputSubmit' | 'inputCancel' | 'inputDelete';
 
-export type Action = UiAction | ReleaseAction | InputAction;
+export type Action = UiAction | ReleaseAction | InputAction | DialogAction;
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace' | 'delete';
 
@@ -37,7 +29,7 @@ export interface KeySpec {
   shift?: boolean;
 }
 
-export type Group = 'general' | 'navigation' | 'screens' | 'input' | 'release';
+export type Group = 'general' | 'navigation' | 'screens' | 'input' | 'release' | 'dialog';
 
 export interface Binding {
   action: Action;
@@ -46,8 +38,8 @@ export interface Binding {
   label: string;
   description: string;
   group: Group;
-  /** normal: browsing; input: while typing a command or filter; any: both. */
-  mode: 'normal' | 'input' | 'any';
+  /** normal: browsing; input: while typing a command or filter; dialog: an action dialog is open; any: all. */
+  mode: 'normal' | 'input' | 'dialog' | 'any';
   /** Changes the cluster: hidden and ignored with --readonly. */
   mutating?: boolean;
   /** Short word for the footer; bindings without one are only in help. */
@@ -86,19 +78,26 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'inputSubmit', keys: [{ key: 'return' }], label: 'Enter', description: 'run the command / keep the filter', group: 'input', mode: 'input' },
   { action: 'inputCancel', keys: [{ key: 'escape' }], label: 'Esc', description: 'cancel the command / clear the filter', group: 'input', mode: 'input' },
   { action: 'inputDelete', keys: [{ key: 'backspace' }, { key: 'delete' }], label: 'Backspace', description: 'delete a character', group: 'input', mode: 'input' },
-  // release actions (mutating; each shows its plan and asks first)
-  { action: 'stepUp', keys: [{ input: '+' }], label: '+', description: 'canary: next traffic step; rolling: scale up by one', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  // release actions (mutating; each shows its plan and asks first; on the releases list they act on the highlighted release)
+  { action: 'stepUp', keys: [{ input: '+' }], label: '+', description: 'canary: next traffic step (grow canary, wait, shrink stable); rolling: scale up by one', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
   { action: 'stepDown', keys: [{ input: '-' }], label: '-', description: 'canary: previous traffic step; rolling: scale down by one', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'promote', keys: [{ input: 'P' }], label: 'P', description: 'promote the canary to stable', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'abort', keys: [{ input: 'A' }], label: 'A', description: 'abort the canary (scale it to zero)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'flip', keys: [{ input: 'f' }], label: 'f', description: 'blue-green: flip the Service to the idle colour', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'migrate', keys: [{ input: 'm' }], label: 'm', description: 'run the migration Job first', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'pause', keys: [{ input: 'p' }], label: 'p', description: 'pause the rollout', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'resume', keys: [{ input: 'u' }], label: 'u', description: 'resume a paused rollout', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'restart', keys: [{ input: 'r' }], label: 'r', description: 'rollout restart', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'setImage', keys: [{ input: 'i' }], label: 'i', description: 'set image (start a rollout)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'scale', keys: [{ input: 's' }], label: 's', description: 'scale to a number', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'undo', keys: [{ input: 'U' }], label: 'U', description: 'rollout undo to the previous revision', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'promote', keys: [{ input: 'P' }], label: 'P', description: 'promote the canary to 100% (stable to 0)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'abort', keys: [{ input: 'A' }], label: 'A', description: 'abort the canary (canary to 0%, stable takes all)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'flip', keys: [{ input: 'f' }], label: 'f', description: 'blue-green: flip the Service to the idle colour (again = flip back)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'scaleIdle', keys: [{ input: 'S' }], label: 'S', description: 'blue-green: scale the idle colour (asks for replicas)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'migrate', keys: [{ input: 'm' }], label: 'm', description: 'run the migration Job; follow its state and log tail', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'pauseResume', keys: [{ input: 'p' }], label: 'p', description: 'pause the rollout, or resume it when paused', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'restart', keys: [{ input: 'r' }], label: 'r', description: 'rollout restart (new revision, every pod replaced)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'setImage', keys: [{ input: 'i' }], label: 'i', description: 'set image (asks [CONTAINER=]IMAGE; canary: the canary, b/g: idle)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'scale', keys: [{ input: 's' }], label: 's', description: 'scale to a number (asks for replicas)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'undoRevision', keys: [{ input: 'U' }], label: 'U', description: 'rollout undo: pick a revision (image, change-cause, template diff)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'undoLast', keys: [{ input: 'u' }], label: 'u', description: 'undo the last cutover action of this session (re-planned; refused if the world changed)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  // inside an action dialog
+  { action: 'dialogConfirm', keys: [{ input: 'y' }, { key: 'return' }], label: 'y Enter', description: 'run the plan shown (prod context: type the Deployment name, then Enter)', group: 'dialog', mode: 'dialog', mutating: true },
+  { action: 'dialogCancel', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n Esc', description: 'cancel, nothing changes; while running: stop waiting (writes made stay)', group: 'dialog', mode: 'dialog', mutating: true },
+  { action: 'dialogPick', keys: [{ key: 'upArrow' }, { key: 'downArrow' }], label: '↑ ↓ j k', description: 'revision picker (U): move; Enter plans the undo to it', group: 'dialog', mode: 'dialog', mutating: true },
+  { action: 'dialogOverride', keys: [{ input: '!' }], label: '!', description: 'migration-gate refusal: override with a typed reason (audited)', group: 'dialog', mode: 'dialog', mutating: true },
+  { action: 'dialogRollback', keys: [{ input: 'u' }], label: 'u', description: 'failed result: apply the offered rollback (confirm first)', group: 'dialog', mode: 'dialog', mutating: true },
 ];
 
 export const GROUP_TITLE: Record<Group, string> = {
@@ -107,6 +106,7 @@ export const GROUP_TITLE: Record<Group, string> = {
   screens: 'Screens',
   input: 'Command line and filter',
   release: 'Release actions (change the cluster; each shows its plan and asks first)',
+  dialog: 'In an action dialog (other keys close a refusal or result)',
 };
 
 /** The bindings in force: without mutating ones when read-only. */
@@ -134,7 +134,7 @@ function specMatches(spec: KeySpec, input: string, key: Key): boolean {
 export function findBinding(
   input: string,
   key: Key,
-  opts: { mode: 'normal' | 'input'; readonly: boolean; screen: Screen },
+  opts: { mode: 'normal' | 'input' | 'dialog'; readonly: boolean; screen: Screen },
 ): Binding | undefined {
   for (const b of KEYMAP) {
     if (b.mode !== 'any' && b.mode !== opts.mode) continue;

@@ -42,6 +42,8 @@ export async function renderCockpit(cockpit: CockpitHandle, opts: RenderCockpitO
     refresh: () => cockpit.refresh(),
     notify: (text, level) => cockpit.notify(text, level),
     quit: () => cockpit.quit(),
+    ...(cockpit.act ? { act: (a, key) => cockpit.act!(a, key) } : {}),
+    ...(cockpit.dialog ? { dialog: (input) => cockpit.dialog!(input) } : {}),
   };
   const instance = render(
     <App store={cockpit.store} intents={intents} readonly={opts.readonly} color={opts.color} onAction={opts.onAction} />,

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { CONNECT_OPTIONS, resolveTarget, type Target } from './connectFlags.js';
 import { UsageError } from './errors.js';
 import { runCanary } from './canary.js';
+import { parseCanarySteps } from '../actions/canary.js';
 import { runFlip, runScaleIdle } from './flip.js';
 import { runMigrate } from './migrate.js';
 import { runRollout } from './rollout.js';
@@ -13,8 +14,10 @@ import { runStatus } from './status.js';
 export const HELP = `cutover: a terminal cockpit for zero-downtime Kubernetes releases
 
 Usage:
-  cutover [--demo] [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--readonly]
-                                         open the cockpit (--demo: on an embedded simulated cluster)
+  cutover [--demo] [--kubeconfig FILE] [--context NAME] [-n NS | -A] [--readonly] [--dry-run]
+          [--steps 10,30,50,100]         open the cockpit (--demo: on an embedded simulated cluster;
+                                         --readonly: no release keys; --dry-run: every action is a
+                                         server-side dry run; --steps: the canary ladder of + and -)
   cutover status [NAME] [--json] [--watch]  print releases, budgets, verdicts and the checklist
   cutover sim [--port N] [--scenario NAME] [--speed X] [--pods N]
                                          run the embedded simulated cluster for kubectl and cutover
@@ -41,6 +44,10 @@ Run "cutover COMMAND --help" for a command's options.
 export interface CockpitLaunch {
   target: Target;
   readonly: boolean;
+  /** Every action a server-side dry run. */
+  dryRun: boolean;
+  /** The canary ladder for + and - (--steps). */
+  steps?: number[];
 }
 
 /** Runs a headless command (returns its exit code) or says to open the cockpit. */
@@ -79,8 +86,14 @@ export async function main(argv: string[]): Promise<number | CockpitLaunch> {
       return 0;
   }
   if (command !== undefined && !command.startsWith('-')) throw new UsageError(`unknown command "${command}"; run cutover help`);
-  const { values } = parseArgs({ args: argv, options: { ...CONNECT_OPTIONS, readonly: { type: 'boolean' } } });
-  return { target: await resolveTarget(values), readonly: values.readonly ?? false };
+  const { values } = parseArgs({ args: argv, options: { ...CONNECT_OPTIONS, readonly: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, steps: { type: 'string' } } });
+  let steps: number[] | undefined;
+  if (values.steps !== undefined) {
+    const parsed = parseCanarySteps(values.steps);
+    if (typeof parsed === 'string') throw new UsageError(`--steps: ${parsed}`);
+    steps = parsed;
+  }
+  return { target: await resolveTarget(values), readonly: values.readonly ?? false, dryRun: values['dry-run'] ?? false, ...(steps ? { steps } : {}) };
 }
 
 /** One line for the user, never a stack trace for expected failures. */

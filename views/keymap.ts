@@ -81,7 +81,7 @@ export const KEYMAP: readonly Binding[] = [
   // release actions (mutating; each shows its plan and asks first; on the releases list they act on the highlighted release)
   { action: 'stepUp', keys: [{ input: '+' }], label: '+', description: 'canary: next traffic step (grow canary, wait, shrink stable); rolling: scale up by one', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
   { action: 'stepDown', keys: [{ input: '-' }], label: '-', description: 'canary: previous traffic step; rolling: scale down by one', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'promote', keys: [{ input: 'P' }], label: 'P', description: 'promote the canary to 100% (stable to 0)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'promote', keys: [{ input: 'P' }], label: 'P', description: 'promote the canary to stable', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
   { action: 'abort', keys: [{ input: 'A' }], label: 'A', description: 'abort the canary (canary to 0%, stable takes all)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
   { action: 'flip', keys: [{ input: 'f' }], label: 'f', description: 'blue-green: flip the Service to the idle colour (again = flip back)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
   { action: 'scaleIdle', keys: [{ input: 'S' }], label: 'S', description: 'blue-green: scale the idle colour (asks for replicas)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },

@@ -198,6 +198,28 @@ describe('cockpit actions on the sim', () => {
     a.dialog({ type: 'close' });
   });
 
+  it('m runs the migration Job and follows it: Job state, then its log tail in the result', async () => {
+    const a = r.open();
+    const key = await steady(a, 'web');
+    a.act('migrate', key);
+    const d = dialog(a);
+    assert.equal(d?.kind, 'confirm', JSON.stringify(d && 'plan' in d ? d.plan.refusal : d));
+    if (d?.kind !== 'confirm') return;
+    assert.match(d.plan.title, /migrate web: run web-migrate-v2-5-0 for registry.local\/web:v2.5.0/);
+    a.dialog({ type: 'confirm' });
+    const running = dialog(a);
+    assert.equal(running?.kind, 'running');
+    const job = running?.kind === 'running' ? running.job! : '';
+    assert.match(job, /^web-migrate-v2-5-0-\d{14}$/);
+    const res = await result(a);
+    assert.equal(res.ok, true, res.lines.join('\n'));
+    assert.equal(res.job, job);
+    assert.ok(res.log, 'log tail read');
+    assert.equal(await r.kubectl('get', 'job', job, '-o', 'jsonpath={.status.conditions[?(@.type=="Complete")].status}'), 'True');
+    await waitFor(() => a.store.getState().view.jobs.find((j) => j.name === job)?.state === 'Complete', 3000, 'Job Complete in the view');
+    a.dialog({ type: 'close' });
+  });
+
   it('a prod context asks to type the Deployment name; --dry-run changes nothing', async () => {
     const kcText = r.sim.kubeconfig().replace(/cutover-sim(?!-viewer)\b/g, 'prod-eu');
     writeFileSync(r.kubeconfig + '.prod', kcText);

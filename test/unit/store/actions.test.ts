@@ -1,0 +1,133 @@
+/** The action controller's transitions without a cluster: plan into the store, prompts, picker, refusals, prod names. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ActionController, confirmNameOf, imageDeployment, isGateRefusal } from '../../../src/store/actions.js';
+import type { Dialog } from '../../../src/store/actionState.js';
+import { fixtureStore, NS } from '../../views/fixtures.js';
+
+function setup(context = 'staging', opts: { dryRun?: boolean; canarySteps?: number[] } = {}) {
+  const store = fixtureStore({ connection: { context } });
+  const kc = new KubeConfig();
+  kc.loadFromOptions({ clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }], users: [{ name: 'u' }], contexts: [{ name: context, cluster: 'c', user: 'u' }], currentContext: context });
+  const dir = mkdtempSync(join(tmpdir(), 'cutover-unit-'));
+  const notices: string[] = [];
+  const c = new ActionController({ store, kc, stateDir: dir, notify: (t) => notices.push(t), ...opts });
+  const key = (name: string) => store.getState().view.releases.find((r) => r.name === name)!.key;
+  const dialog = () => store.getState().actions.dialog as Dialog;
+  return { store, c, key, dialog, notices, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+test('a canary step is planned from the store into a confirm dialog; cancel closes it', () => {
+  const { c, key, dialog, notices, cleanup } = setup();
+  c.request('stepUp', key('shop'));
+  const d = dialog();
+  assert.equal(d.kind, 'confirm');
+  assert.equal(d.kind === 'confirm' && d.plan.title, 'canary shop: 10% -> 30% (stable 9 -> 7, canary 1 -> 3)');
+  assert.equal(d.kind === 'confirm' && d.confirmName, undefined);
+  c.key({ type: 'cancel' });
+  assert.equal(dialog(), null);
+  assert.match(notices.at(-1)!, /^cancelled: canary shop/);
+  cleanup();
+});
+
+test('--steps changes the ladder; - on a rolling release scales down by one', () => {
+  const { c, key, dialog, cleanup } = setup('staging', { canarySteps: [20, 100] });
+  c.request('stepUp', key('shop'));
+  assert.match(dialog().kind === 'confirm' ? (dialog() as { plan: { title: string } }).plan.title : '', /10% -> 20% \(stable 9 -> 8, canary 1 -> 2\)/);
+  c.key({ type: 'cancel' });
+  c.request('stepDown', key('api'));
+  const d = dialog();
+  assert.equal(d.kind === 'confirm' && d.plan.title, 'scale api: 4 -> 3');
+  cleanup();
+});
+
+test('prod contexts ask for the Deployment name; a flip asks for the release (the Service it writes)', () => {
+  const { c, key, dialog, cleanup } = setup('prod-eu');
+  c.request('stepUp', key('shop'));
+  const d = dialog();
+  assert.equal(d.kind === 'confirm' && d.confirmName, 'shop-canary');
+  c.key({ type: 'text', text: 'shop' });
+  c.key({ type: 'confirm' });
+  assert.match((dialog() as { error?: string }).error!, /"shop" is not "shop-canary"/);
+  c.key({ type: 'cancel' });
+  c.request('flip', key('pay'));
+  assert.equal((dialog() as { confirmName?: string }).confirmName, 'pay');
+  cleanup();
+});
+
+test('prompts: replicas must be whole; an image prompt plans set image of the idle colour; p toggles pause', () => {
+  const { c, store, key, dialog, cleanup } = setup();
+  c.request('scaleIdle', key('pay'));
+  assert.equal(dialog().kind, 'prompt');
+  c.key({ type: 'confirm' });
+  assert.match((dialog() as { error?: string }).error!, /type a replicas first/);
+  c.key({ type: 'text', text: '2' });
+  c.key({ type: 'confirm' });
+  assert.match((dialog() as { plan: { title: string } }).plan.title, /scale pay-green \(idle green of pay\): replicas 4 -> 2/);
+  c.key({ type: 'cancel' });
+
+  const pay = store.getState().view.releases.find((r) => r.name === 'pay')!;
+  assert.equal(imageDeployment(pay).name, 'pay-green');
+  c.request('setImage', key('pay'));
+  for (let i = 0; i < 60; i++) c.key({ type: 'backspace' });
+  c.key({ type: 'text', text: 'registry.local/pay:v9' });
+  c.key({ type: 'confirm' });
+  const d = dialog();
+  assert.equal(d.kind, 'confirm');
+  assert.match(d.kind === 'confirm' ? d.plan.title : '', /^set image pay-green \(container \w+\): .* -> registry.local\/pay:v9$/);
+  c.key({ type: 'cancel' });
+
+  c.request('pauseResume', key('api'));
+  assert.equal((dialog() as { plan: { action: string } }).plan.action, 'pause');
+  cleanup();
+});
+
+test('refusals: a flip on a canary, undo with an empty journal; gate refusals are overridable', () => {
+  const { c, key, dialog, cleanup } = setup();
+  c.request('flip', key('shop'));
+  const d = dialog();
+  assert.equal(d.kind, 'refused');
+  assert.equal(d.kind === 'refused' && d.overridable, false);
+  c.key({ type: 'override' });
+  assert.equal(dialog().kind, 'refused', '! does nothing on a refusal that is not a gate');
+  c.key({ type: 'close' });
+  c.request('undoLast', undefined);
+  assert.match((dialog() as { plan: { refusal: string } }).plan.refusal, /nothing to undo: this cockpit has made no undoable change yet/);
+  assert.equal(isGateRefusal({ action: 'flip', title: '', namespace: NS, subject: '', steps: [], notes: [], refusal: 'migration gate closed: x' }), true);
+  cleanup();
+});
+
+test('the revision picker starts on the previous revision, moves within bounds, refuses the current one', () => {
+  const { c, key, dialog, cleanup } = setup();
+  c.request('undoRevision', key('web'));
+  const d = dialog();
+  assert.equal(d.kind, 'picker');
+  if (d.kind !== 'picker') return;
+  assert.ok(d.revisions.length >= 2, 'web has two revisions in the fixture');
+  assert.equal(d.revisions[d.cursor].current, false);
+  c.key({ type: 'move', to: 'bottom' });
+  c.key({ type: 'move', to: 5 });
+  const p = dialog() as Extract<Dialog, { kind: 'picker' }>;
+  assert.equal(p.cursor, p.revisions.length - 1);
+  const current = p.revisions.findIndex((r) => r.current);
+  c.key({ type: 'move', to: current - p.cursor });
+  c.key({ type: 'confirm' });
+  assert.match((dialog() as { error?: string }).error!, /is the template running now/);
+  cleanup();
+});
+
+test('a denied permission disables the key with the reason; a running action blocks another', () => {
+  const { c, store, key, dialog, notices, cleanup } = setup();
+  store.setState((s) => ({ actions: { ...s.actions, access: { patchDeployments: { allowed: false, reason: 'patch deployments.apps is not allowed in shop-ns (no)' }, patchServices: { allowed: true }, createJobs: { allowed: true } } } }));
+  c.request('restart', key('api'));
+  assert.equal(dialog(), null);
+  assert.match(notices.at(-1)!, /^r: disabled: patch deployments.apps is not allowed/);
+  c.request('flip', key('pay'));
+  assert.equal(dialog().kind, 'confirm');
+  assert.equal(confirmNameOf((dialog() as { plan: Parameters<typeof confirmNameOf>[0] }).plan), 'pay');
+  cleanup();
+});

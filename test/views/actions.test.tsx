@@ -121,7 +121,7 @@ test('a refusal in its own style; a migration-gate refusal offers ! to override 
 
   // a gate refusal, planned by the real planner, as the controller shows it
   const input = { namespace: NS, snapshot: store.getState().snapshot, view: store.getState().view, now: store.getState().now };
-  const gateJob = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'pay-migrate', namespace: NS, labels: { 'cutover.io/migration-for': 'pay' } }, spec: { suspend: true } };
+  const gateJob = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'pay-migrate', namespace: NS, labels: { 'cutover.io/migration-for': 'pay' } }, spec: { suspend: true, template: {} } };
   const plan = planFlip({ ...input, snapshot: { ...input.snapshot, jobs: [...input.snapshot.jobs, gateJob] } }, 'pay');
   assert.match(plan.refusal ?? '', /migration gate closed/);
   const key = store.getState().view.releases.find((r) => r.name === 'pay')!.key;

@@ -50,7 +50,7 @@ test('a migration Job runs to Complete (SuccessCriteriaMet first)', async () => 
     await c.sim.advance(10_000);
     j = await c.batch.readNamespacedJob({ name: 'migrate', namespace: NS });
     assert.equal(j.status?.succeeded, 1);
-    assert.equal(j.status?.active, 0);
+    assert.equal(j.status?.active ?? 0, 0);
     assert.equal(cond(j, 'SuccessCriteriaMet')?.reason, 'CompletionsReached');
     assert.equal(cond(j, 'Complete')?.status, 'True');
     assert.equal(cond(j, 'Complete')?.message, 'Reached expected number of succeeded pods');
@@ -111,7 +111,7 @@ test('activeDeadlineSeconds fails a long Job with DeadlineExceeded', async () =>
     const j = await c.batch.readNamespacedJob({ name: 'long', namespace: NS });
     assert.equal(cond(j, 'Failed')?.reason, 'DeadlineExceeded');
     assert.equal(cond(j, 'Failed')?.message, 'Job was active longer than specified deadline');
-    assert.equal(j.status?.active, 0);
+    assert.equal(j.status?.active ?? 0, 0);
     assert.equal(j.status?.terminating, 0);
     assert.equal((await podsOf(c, 'long')).length, 0, 'the deleted pod is gone');
   } finally {

@@ -61,7 +61,7 @@ test('job success: pod from the template, SuccessCriteriaMet then Complete', asy
   await sim.settle();
   j = job(sim, 'migrate');
   assert.equal(j.status.succeeded, 1);
-  assert.equal(j.status.active, 0);
+  assert.equal(j.status.active ?? 0, 0);
   assert.equal(j.status.failed ?? 0, 0);
   assert.equal(cond(j, 'SuccessCriteriaMet').reason, 'CompletionsReached');
   assert.equal(cond(j, 'SuccessCriteriaMet').message, 'Reached expected number of succeeded pods');
@@ -96,7 +96,7 @@ test('backoffLimit 0: first failure fails the Job (FailureTarget then Failed)', 
   const j = job(sim, 'once');
   assert.equal(podsOf(sim, 'once').length, 1, 'no retry');
   assert.equal(j.status.failed, 1);
-  assert.equal(j.status.active, 0);
+  assert.equal(j.status.active ?? 0, 0);
   assert.equal(cond(j, 'FailureTarget').reason, 'BackoffLimitExceeded');
   assert.equal(cond(j, 'Failed').status, 'True');
   assert.equal(cond(j, 'Failed').reason, 'BackoffLimitExceeded');

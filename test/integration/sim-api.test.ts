@@ -481,9 +481,12 @@ describe('informers', () => {
     informer.on('add', (o) => seen.set(o.metadata!.name!, o));
     informer.on('update', (o) => seen.set(o.metadata!.name!, o));
     informer.on('delete', (o) => seen.delete(o.metadata!.name!));
+    let stopped = false;
     informer.on('error', (err) => {
       errors.push(err);
-      setTimeout(() => informer.start().catch(() => {}), 100);
+      setTimeout(() => {
+        if (!stopped) informer.start().catch(() => {});
+      }, 100);
     });
     await informer.start();
     try {
@@ -512,6 +515,7 @@ describe('informers', () => {
       await waitFor(() => seen.has('after-restart') && !seen.has('i1'), 10000, 'resync after restart');
       t = { ...t, sim: sim2, stop: () => sim2.stop() } as TestSim;
     } finally {
+      stopped = true;
       await informer.stop();
       await t.stop();
     }

@@ -10,7 +10,9 @@ import {
   deploymentReplicaSets,
   detectReleases,
   emptyHistory,
+  equalitySelectorMatches,
   formatEqualitySelector,
+  SERVICE_NAME_LABEL,
   isTerminating,
   lintDeployment,
   pdbsForLabels,
@@ -152,12 +154,15 @@ const uidOf = (o: { metadata?: { uid?: string } }) => o.metadata?.uid ?? '';
 export function deriveViewModel(snap: Snapshot, previous: Map<string, TrackedHistory>, now: number): ViewModel {
   const rsByOwner = groupBy(snap.replicasets, (rs) => controllerRef(rs)?.uid);
   const podsByOwner = groupBy(snap.pods, (p) => controllerRef(p)?.uid);
-  const eventsByUid = groupBy(snap.events, (e) => e.involvedObject?.uid);
+  // Events are many (tens of thousands on a busy namespace): stamp each once, newest first.
+  const stamped = snap.events.map((e) => ({ t: eventTime(e), e })).sort((a, b) => b.t - a.t);
+  const eventsByUid = groupBy(stamped, (x) => x.e.involvedObject?.uid);
   const histories = new Map<string, TrackedHistory>();
   const deploymentsByNs = groupBy(snap.deployments, nsOf);
   const servicesByNs = groupBy(snap.services, nsOf);
   const slicesByNs = groupBy(snap.endpointslices, nsOf);
   const pdbsByNs = groupBy(snap.poddisruptionbudgets, nsOf);
+  const podsByNs = groupBy(snap.pods, nsOf);
 
   const releases: ReleaseView[] = [];
   const services: ServiceView[] = [];
@@ -179,11 +184,22 @@ export function deriveViewModel(snap: Snapshot, previous: Map<string, TrackedHis
       }
       podsOfDeployment.set(nameOf(d), pods);
     }
-    const nsPods = snap.pods.filter((p) => nsOf(p) === ns);
+    const podsByName = new Map((podsByNs.get(ns) ?? []).map((p) => [nameOf(p), p]));
+    const slicesOf = groupBy(slices, (sl) => sl.metadata?.labels?.[SERVICE_NAME_LABEL]);
     const trafficOf = new Map<string, ServiceTraffic>();
     for (const svc of nsServices) {
       if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0) continue;
-      const traffic = serviceTraffic({ service: nameOf(svc), namespace: ns, slices, pods: nsPods, deploymentOfReplicaSet: rsToDeployment });
+      // Only the pods that matter to this Service: those its endpoints name and those of the Deployments it selects.
+      const svcSlices = slicesOf.get(nameOf(svc)) ?? [];
+      const pods = new Set<V1Pod>();
+      for (const sl of svcSlices) for (const e of sl.endpoints ?? []) {
+        const pod = e.targetRef?.name ? podsByName.get(e.targetRef.name) : undefined;
+        if (pod) pods.add(pod);
+      }
+      for (const d of deployments) {
+        if (equalitySelectorMatches(svc.spec.selector, d.spec?.template?.metadata?.labels)) for (const p of podsOfDeployment.get(nameOf(d)) ?? []) pods.add(p);
+      }
+      const traffic = serviceTraffic({ service: nameOf(svc), namespace: ns, slices: svcSlices, pods, deploymentOfReplicaSet: rsToDeployment });
       trafficOf.set(nameOf(svc), traffic);
       services.push({ key: `${ns}/${nameOf(svc)}`, namespace: ns, name: nameOf(svc), selector: formatEqualitySelector(svc.spec.selector), traffic });
     }
@@ -219,7 +235,7 @@ export function deriveViewModel(snap: Snapshot, previous: Map<string, TrackedHis
     releases,
     services,
     jobs: snap.jobs.map(jobView).sort(byNsName),
-    events: [...snap.events].sort((a, b) => eventTime(b) - eventTime(a)).slice(0, EVENT_LIMIT),
+    events: stamped.slice(0, EVENT_LIMIT).map((x) => x.e),
     histories,
   };
 }
@@ -332,20 +348,31 @@ function verdictOf(views: DeploymentView[], traffic: ServiceTraffic | undefined)
   return { text: 'zero downtime kept', level: 'ok' };
 }
 
-function releaseEvents(views: DeploymentView[], eventsByUid: Map<string | undefined, CoreV1Event[]>): CoreV1Event[] {
+function releaseEvents(views: DeploymentView[], eventsByUid: Map<string | undefined, { t: number; e: CoreV1Event }[]>): CoreV1Event[] {
   const uids = new Set<string>();
   for (const v of views) {
     uids.add(v.uid);
     for (const rs of v.replicaSets.owned) uids.add(uidOf(rs));
     for (const p of v.pods) uids.add(p.uid);
   }
-  const out: CoreV1Event[] = [];
-  for (const uid of uids) out.push(...(eventsByUid.get(uid) ?? []));
-  return out.sort((a, b) => eventTime(b) - eventTime(a)).slice(0, RELEASE_EVENT_LIMIT);
+  const out: { t: number; e: CoreV1Event }[] = [];
+  for (const uid of uids) {
+    const list = eventsByUid.get(uid);
+    if (list) for (const x of list) out.push(x);
+  }
+  return out.sort((a, b) => b.t - a.t).slice(0, RELEASE_EVENT_LIMIT).map((x) => x.e);
 }
 
+/** Parsed once per event object: informer objects are replaced, never mutated, on change. */
+const eventTimes = new WeakMap<CoreV1Event, number>();
+
 export function eventTime(e: CoreV1Event): number {
-  return timestampMillis(e.lastTimestamp) ?? timestampMillis(e.eventTime as unknown as string) ?? timestampMillis(e.firstTimestamp) ?? timestampMillis(e.metadata?.creationTimestamp) ?? 0;
+  let t = eventTimes.get(e);
+  if (t === undefined) {
+    t = timestampMillis(e.lastTimestamp) ?? timestampMillis(e.eventTime as unknown as string) ?? timestampMillis(e.firstTimestamp) ?? timestampMillis(e.metadata?.creationTimestamp) ?? 0;
+    eventTimes.set(e, t);
+  }
+  return t;
 }
 
 function jobView(job: V1Job): JobView {

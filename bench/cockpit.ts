@@ -1,0 +1,134 @@
+/**
+ * Cockpit benchmark at 5,000 pods with steady churn: event-to-frame and key-to-frame latency,
+ * and the cockpit's RSS and CPU. The sim runs in a child process; the cockpit renders with ink
+ * (same options as the real one) into an in-memory terminal.
+ * Run: npm run bench (or: npm exec -- node --import tsx bench/cockpit.ts [pods])
+ */
+import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { Cockpit } from '../src/store/cockpit.js';
+import { renderCockpit } from '../views/run.js';
+import { mib, ms, percentile, until } from './stats.js';
+
+class Terminal extends EventEmitter {
+  isTTY = true;
+  columns = 160;
+  rows = 50;
+  writes: number[] = [];
+  write = (_chunk: string) => {
+    this.writes.push(performance.now());
+    return true;
+  };
+}
+
+class Keyboard extends EventEmitter {
+  isTTY = true;
+  private data: string | null = null;
+  press(key: string) {
+    this.data = key;
+    this.emit('readable');
+    this.emit('data', key);
+  }
+  read = () => {
+    const d = this.data;
+    this.data = null;
+    return d;
+  };
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+const nextWriteAfter = async (term: Terminal, t: number, timeoutMs = 5000): Promise<number> => {
+  const end = performance.now() + timeoutMs;
+  for (;;) {
+    const w = term.writes.find((x) => x >= t);
+    if (w !== undefined) return w;
+    if (performance.now() > end) throw new Error('no frame was written');
+    await new Promise((r) => setImmediate(r));
+  }
+};
+
+export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Promise<Record<string, string>> {
+  const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/simProcess.ts', String(pods), kubeconfig], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (d) => String(d).includes('ready') && resolve());
+      child.on('exit', (code) => reject(new Error(`sim process exited with ${code}`)));
+    });
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    const cockpit = new Cockpit({ kc, namespace: 'load' });
+    const term = new Terminal();
+    const keys = new Keyboard();
+    const t0 = performance.now();
+    cockpit.start();
+    const ui = renderCockpit(cockpit, { stdout: term as unknown as NodeJS.WriteStream, stdin: keys as unknown as NodeJS.ReadStream, stderr: term as unknown as NodeJS.WriteStream });
+    const releases = Math.ceil(pods / 50);
+    await until(() => cockpit.store.getState().view.releases.length >= releases && cockpit.store.getState().snapshot.pods.length >= pods, 120_000, 'the cockpit to list every pod');
+    const syncMs = performance.now() - t0;
+
+    // Event to frame: scale load-000 and time from the request to the first frame after the store has it.
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    const eventLat: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const replicas = i % 2 === 0 ? 49 : 50;
+      const start = performance.now();
+      await objects.patch({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'load-000', namespace: 'load' }, spec: { replicas } }, undefined, undefined, 'bench', undefined, PatchStrategy.MergePatch);
+      await until(() => cockpit.store.getState().view.releases.find((r) => r.name === 'load-000')?.primary.desired === replicas, 10_000, 'the scale to reach the store');
+      const frame = await nextWriteAfter(term, performance.now());
+      eventLat.push(frame - start);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+
+    // Key to frame: cursor moves.
+    const keyLat: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      await new Promise((r) => setTimeout(r, 120));
+      const start = performance.now();
+      keys.press(i % 2 === 0 ? 'j' : 'k');
+      keyLat.push((await nextWriteAfter(term, start)) - start);
+    }
+
+    // CPU and memory under steady churn, no input.
+    const cpu0 = process.cpuUsage();
+    const w0 = performance.now();
+    await new Promise((r) => setTimeout(r, 10_000));
+    const cpu = process.cpuUsage(cpu0);
+    const wall = performance.now() - w0;
+    const rss = process.memoryUsage().rss;
+    cockpit.quit();
+    // ink's exit promise does not settle on an in-memory terminal; give it a moment only.
+    await Promise.race([ui, new Promise((r) => setTimeout(r, 500))]);
+    await cockpit.stop();
+    return {
+      pods: String(pods),
+      'initial sync (list + first frame)': ms(syncMs),
+      'event-to-frame p50': ms(percentile(eventLat, 50)),
+      'event-to-frame p95': ms(percentile(eventLat, 95)),
+      'key-to-frame p50': ms(percentile(keyLat, 50)),
+      'key-to-frame p95': ms(percentile(keyLat, 95)),
+      'cockpit RSS': mib(rss),
+      'cockpit CPU under churn': `${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(0)}% of one core`,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const figures = await benchCockpit();
+  for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(40)} ${v}`);
+  process.exit(0);
+}

@@ -1,0 +1,40 @@
+/**
+ * The cluster side of the cockpit benchmark, in its own process so the cockpit's CPU and memory
+ * are measured alone: a sim with N pods in namespace `load` and steady churn.
+ * Usage: node --import tsx bench/simProcess.ts PODS KUBECONFIG_OUT [RELABELS_PER_SEC] [DELETES_PER_SEC]
+ */
+import { writeFileSync } from 'node:fs';
+import { Sim } from '../src/sim/sim.js';
+import { R } from '../src/sim/resources.js';
+import { installLoad } from '../src/sim/scenarios.js';
+
+const [pods = '5000', out = 'bench-sim.kubeconfig', relabels = '100', deletes = '2'] = process.argv.slice(2);
+const sim = new Sim({ speed: 20 });
+await sim.listen(0);
+installLoad(sim, Number(pods));
+const running = () => {
+  let n = 0;
+  for (const p of sim.store.scan(R.pods, 'load')) if (p.status?.phase === 'Running') n++;
+  return n;
+};
+while (running() < Number(pods)) await new Promise((r) => setTimeout(r, 100));
+writeFileSync(out, sim.kubeconfig('load'));
+
+// Steady churn: label writes spread over each second, and a few pods deleted (the ReplicaSets replace them).
+const names = () => sim.store.list(R.pods, 'load').filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name!);
+let tick = 0;
+setInterval(() => {
+  const all = names();
+  for (let i = 0; i < Number(relabels) / 10; i++) {
+    const name = all[(tick * 13 + i * 101) % all.length];
+    try {
+      sim.store.mutate(R.pods, 'load', name, (p) => (p.metadata.labels = { ...p.metadata.labels, churn: String(tick) }));
+    } catch {
+      // deleted meanwhile
+    }
+  }
+  if (tick % 10 === 0) for (let i = 0; i < Number(deletes); i++) sim.store.delete(R.pods, 'load', all[(tick + i * 977) % all.length], { gracePeriodSeconds: 1 });
+  tick++;
+}, 100);
+process.stdout.write('ready\n');
+process.on('SIGTERM', () => void sim.stop().then(() => process.exit(0)));

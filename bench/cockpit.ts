@@ -78,16 +78,24 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
     await until(() => cockpit.store.getState().view.releases.length >= releases && cockpit.store.getState().snapshot.pods.length >= pods, 120_000, 'the cockpit to list every pod');
     const syncMs = performance.now() - t0;
 
-    // Event to frame: scale load-000 and time from the request to the first frame after the store has it.
+    // Event to frame: scale load-000; time from the event reaching the cockpit's informer cache
+    // to the first frame written after the store has it (and, for reference, from the request).
     const objects = KubernetesObjectApi.makeApiClient(kc);
+    const deployments = (cockpit as unknown as { watch: { objects: { deployments: Map<string, { metadata?: { name?: string }; spec?: { replicas?: number } }> } } }).watch.objects.deployments;
+    const cached = () => [...deployments.values()].find((d) => d.metadata?.name === 'load-000')?.spec?.replicas;
     const eventLat: number[] = [];
+    const requestLat: number[] = [];
     for (let i = 0; i < 30; i++) {
       const replicas = i % 2 === 0 ? 49 : 50;
       const start = performance.now();
       await objects.patch({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'load-000', namespace: 'load' }, spec: { replicas } }, undefined, undefined, 'bench', undefined, PatchStrategy.MergePatch);
+      let arrived = 0;
+      while (cached() !== replicas) await new Promise((r) => setImmediate(r));
+      arrived = performance.now();
       await until(() => cockpit.store.getState().view.releases.find((r) => r.name === 'load-000')?.primary.desired === replicas, 10_000, 'the scale to reach the store');
       const frame = await nextWriteAfter(term, performance.now());
-      eventLat.push(frame - start);
+      eventLat.push(frame - arrived);
+      requestLat.push(frame - start);
       await new Promise((r) => setTimeout(r, 150));
     }
 
@@ -106,7 +114,8 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
     await new Promise((r) => setTimeout(r, 10_000));
     const cpu = process.cpuUsage(cpu0);
     const wall = performance.now() - w0;
-    const rss = process.memoryUsage().rss;
+    const { rss, heapUsed } = process.memoryUsage();
+    const snap = cockpit.store.getState().snapshot;
     cockpit.quit();
     // ink's exit promise does not settle on an in-memory terminal; give it a moment only.
     await Promise.race([ui, new Promise((r) => setTimeout(r, 500))]);
@@ -118,7 +127,10 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
       'event-to-frame p95': ms(percentile(eventLat, 95)),
       'key-to-frame p50': ms(percentile(keyLat, 50)),
       'key-to-frame p95': ms(percentile(keyLat, 95)),
+      'request-to-frame p50 (incl. sim lag)': ms(percentile(requestLat, 50)),
       'cockpit RSS': mib(rss),
+      'cockpit heap used': mib(heapUsed),
+      'objects held': `${snap.pods.length} pods, ${snap.events.length} events, ${snap.replicasets.length} replicasets`,
       'cockpit CPU under churn': `${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(0)}% of one core`,
     };
   } finally {

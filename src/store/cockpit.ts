@@ -144,7 +144,7 @@ export class Cockpit implements Intents {
     const now = this.now();
     const snapshot = snapshotOf(watch.objects);
     const prev = this.store.getState();
-    const view = deriveViewModel(snapshot, prev.view.histories, now);
+    const view = deriveViewModel(snapshot, prev.view, now);
     const failing = WATCHED_KINDS.map((k) => watch.statuses[k]).find((s) => s.failure);
     this.store.setState({
       snapshot,

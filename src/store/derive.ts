@@ -125,8 +125,10 @@ export interface ViewModel {
   services: ServiceView[];
   jobs: JobView[];
   events: CoreV1Event[];
-  /** Availability histories by Deployment uid, carried to the next flush. */
+  /** Availability histories (and memoised views) by Deployment uid, carried to the next flush. */
   histories: Map<string, TrackedHistory>;
+  /** Service traffic by namespace/name with its inputs, carried to the next flush. */
+  traffic?: Map<string, TrafficMemo>;
 }
 
 export interface TrackedHistory {
@@ -137,6 +139,20 @@ export interface TrackedHistory {
    */
   judging: boolean;
   history: AvailabilityHistory;
+  /** The last view of this Deployment and the objects it was made from (reused while they are the same). */
+  memo?: { inputs: unknown[]; view: DeploymentView };
+}
+
+interface TrafficMemo {
+  inputs: unknown[];
+  traffic: ServiceTraffic;
+}
+
+/** Same length and the same object at every position: informers replace objects on change, never mutate them. */
+function sameInputs(a: readonly unknown[] | undefined, b: readonly unknown[]): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export const MIGRATION_LABEL = 'cutover.io/migration-for';
@@ -151,7 +167,14 @@ const nsOf = (o: { metadata?: { namespace?: string } }) => o.metadata?.namespace
 const nameOf = (o: { metadata?: { name?: string } }) => o.metadata?.name ?? '';
 const uidOf = (o: { metadata?: { uid?: string } }) => o.metadata?.uid ?? '';
 
-export function deriveViewModel(snap: Snapshot, previous: Map<string, TrackedHistory>, now: number): ViewModel {
+/**
+ * `previous` is the last flush's view model (or just its histories): what did not change since is
+ * reused, so a flush costs about the work the changes need.
+ */
+export function deriveViewModel(snap: Snapshot, prior: ViewModel | Map<string, TrackedHistory>, now: number): ViewModel {
+  const previous = prior instanceof Map ? prior : prior.histories;
+  const previousTraffic = prior instanceof Map ? undefined : prior.traffic;
+  const trafficMemo = new Map<string, TrafficMemo>();
   const rsByOwner = groupBy(snap.replicasets, (rs) => controllerRef(rs)?.uid);
   const podsByOwner = groupBy(snap.pods, (p) => controllerRef(p)?.uid);
   // Events are many (tens of thousands on a busy namespace): stamp each once, newest first.
@@ -199,7 +222,12 @@ export function deriveViewModel(snap: Snapshot, previous: Map<string, TrackedHis
       for (const d of deployments) {
         if (equalitySelectorMatches(svc.spec.selector, d.spec?.template?.metadata?.labels)) for (const p of podsOfDeployment.get(nameOf(d)) ?? []) pods.add(p);
       }
-      const traffic = serviceTraffic({ service: nameOf(svc), namespace: ns, slices: svcSlices, pods, deploymentOfReplicaSet: rsToDeployment });
+      const key = `${ns}/${nameOf(svc)}`;
+      const owners = [...pods].map((p) => controllerRef(p)?.name).map((rs) => (rs ? rsToDeployment.get(rs) : undefined));
+      const inputs = [svc, ...svcSlices, ...pods, ...owners];
+      const memo = previousTraffic?.get(key);
+      const traffic = memo && sameInputs(memo.inputs, inputs) ? memo.traffic : serviceTraffic({ service: nameOf(svc), namespace: ns, slices: svcSlices, pods, deploymentOfReplicaSet: rsToDeployment });
+      trafficMemo.set(key, { inputs, traffic });
       trafficOf.set(nameOf(svc), traffic);
       services.push({ key: `${ns}/${nameOf(svc)}`, namespace: ns, name: nameOf(svc), selector: formatEqualitySelector(svc.spec.selector), traffic });
     }
@@ -237,6 +265,7 @@ export function deriveViewModel(snap: Snapshot, previous: Map<string, TrackedHis
     jobs: snap.jobs.map(jobView).sort(byNsName),
     events: stamped.slice(0, EVENT_LIMIT).map((x) => x.e),
     histories,
+    traffic: trafficMemo,
   };
 }
 
@@ -250,14 +279,15 @@ function deploymentView(
   histories: Map<string, TrackedHistory>,
   now: number,
 ): DeploymentView {
-  const replicaSets = deploymentReplicaSets(d, owned);
-  const usage = budgetUsage(d, owned, pods, now);
-  const status = rolloutStatus(d);
-  const revisionOfRs = new Map(owned.map((rs) => [nameOf(rs), revisionOf(rs)]));
-  const podRows = pods.map((p) => podRow(p, nameOf(d), revisionOfRs, traffic)).sort((a, b) => (b.revision ?? 0) - (a.revision ?? 0) || a.name.localeCompare(b.name));
-  const readyEndpoints = traffic ? traffic.totalReady : undefined;
-  const budget = usage.budget;
   const tracked = previous.get(uidOf(d));
+  const minReady = d.spec?.minReadySeconds ?? 0;
+  // Availability after minReadySeconds moves with time alone: then the clock is an input too.
+  const inputs: unknown[] = [d, traffic, minReady > 0 ? Math.floor(now / 1000) : 0, ...owned, ...pods, ...pdbs];
+  const base = tracked?.memo && sameInputs(tracked.memo.inputs, inputs) ? tracked.memo.view : computeDeploymentView(d, owned, pods, traffic, pdbs, now);
+
+  const usage = base.usage;
+  const budget = usage.budget;
+  const readyEndpoints = traffic ? traffic.totalReady : undefined;
   const sample = {
     t: now,
     available: usage.available,
@@ -265,10 +295,29 @@ function deploymentView(
     desired: usage.desired,
     maxUnavailable: budget.ok ? budget.maxUnavailable : 0,
   };
+  const toRevision = base.replicaSets.toRevision;
   const judging = tracked?.judging || (sample.available >= sample.desired - sample.maxUnavailable && (readyEndpoints === undefined || readyEndpoints > 0 || sample.desired === 0));
-  const base = tracked && tracked.revision === replicaSets.toRevision ? tracked.history : emptyHistory;
-  const history = judging ? appendSample(base, sample) : base;
-  histories.set(uidOf(d), { revision: replicaSets.toRevision, judging, history });
+  const prior = tracked && tracked.revision === toRevision ? tracked.history : emptyHistory;
+  const history = judging ? appendSample(prior, sample) : prior;
+  const view = { ...base, history, availability: summarizeAvailability(history, !base.status.done) };
+  histories.set(uidOf(d), { revision: toRevision, judging, history, memo: { inputs, view: base } });
+  return view;
+}
+
+/** Everything about a Deployment that depends only on its objects (not on the availability record). */
+function computeDeploymentView(
+  d: V1Deployment,
+  owned: V1ReplicaSet[],
+  pods: V1Pod[],
+  traffic: ServiceTraffic | undefined,
+  pdbs: Snapshot['poddisruptionbudgets'],
+  now: number,
+): DeploymentView {
+  const replicaSets = deploymentReplicaSets(d, owned);
+  const usage = budgetUsage(d, owned, pods, now);
+  const status = rolloutStatus(d);
+  const revisionOfRs = new Map(owned.map((rs) => [nameOf(rs), revisionOf(rs)]));
+  const podRows = pods.map((p) => podRow(p, nameOf(d), revisionOfRs, traffic)).sort((a, b) => (b.revision ?? 0) - (a.revision ?? 0) || a.name.localeCompare(b.name));
   const labels = d.spec?.template?.metadata?.labels;
   return {
     uid: uidOf(d),
@@ -288,8 +337,8 @@ function deploymentView(
     pods: podRows,
     checklist: lintDeployment(d, pdbs),
     pdbs: pdbsForLabels(pdbs, labels).map(summarizePdb),
-    availability: summarizeAvailability(history, !status.done),
-    history,
+    availability: summarizeAvailability(emptyHistory, false),
+    history: emptyHistory,
   };
 }
 

@@ -92,8 +92,14 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
       let arrived = 0;
       while (cached() !== replicas) await new Promise((r) => setImmediate(r));
       arrived = performance.now();
-      await until(() => cockpit.store.getState().view.releases.find((r) => r.name === 'load-000')?.primary.desired === replicas, 10_000, 'the scale to reach the store');
-      const frame = await nextWriteAfter(term, performance.now());
+      const inStore = () => cockpit.store.getState().view.releases.find((r) => r.name === 'load-000')?.primary.desired === replicas;
+      let stored = inStore() ? performance.now() : 0;
+      const unsubscribe = cockpit.store.subscribe(() => {
+        if (!stored && inStore()) stored = performance.now();
+      });
+      await until(() => stored > 0, 10_000, 'the scale to reach the store');
+      unsubscribe();
+      const frame = await nextWriteAfter(term, stored);
       eventLat.push(frame - arrived);
       requestLat.push(frame - start);
       await new Promise((r) => setTimeout(r, 150));
@@ -114,7 +120,7 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
     await new Promise((r) => setTimeout(r, 10_000));
     const cpu = process.cpuUsage(cpu0);
     const wall = performance.now() - w0;
-    const { rss, heapUsed } = process.memoryUsage();
+    const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
     const snap = cockpit.store.getState().snapshot;
     cockpit.quit();
     // ink's exit promise does not settle on an in-memory terminal; give it a moment only.
@@ -129,7 +135,7 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
       'key-to-frame p95': ms(percentile(keyLat, 95)),
       'request-to-frame p50 (incl. sim lag)': ms(percentile(requestLat, 50)),
       'cockpit RSS': mib(rss),
-      'cockpit heap used': mib(heapUsed),
+      'cockpit heap used': `${mib(heapUsed)} (external ${mib(external)}, array buffers ${mib(arrayBuffers)})`,
       'objects held': `${snap.pods.length} pods, ${snap.events.length} events, ${snap.replicasets.length} replicasets`,
       'cockpit CPU under churn': `${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(0)}% of one core`,
     };

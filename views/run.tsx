@@ -53,7 +53,7 @@ export async function renderCockpit(cockpit: CockpitHandle, opts: RenderCockpitO
       stderr: opts.stderr ?? process.stderr,
       alternateScreen: true,
       incrementalRendering: true,
-      maxFps: 15,
+      maxFps: 30,
       patchConsole: false,
       exitOnCtrlC: false,
     },

@@ -60,6 +60,8 @@ export function deploymentManifest(
     preStopSleep?: number;
     shutdownAfter?: number;
     labels?: Record<string, string>;
+    /** The app label (default: the name). */
+    app?: string;
     changeCause?: string;
   },
 ): Manifest {
@@ -70,7 +72,7 @@ export function deploymentManifest(
   if (opts.shutdownAfter !== undefined) annotations['sim.cutover.io/shutdown-after'] = String(opts.shutdownAfter);
   const d = zeroDowntimeDeployment(ns, {
     name,
-    app: name,
+    app: opts.app ?? name,
     labels: opts.labels,
     replicas: opts.replicas,
     image: opts.image ?? `registry.local/${name}:v1`,

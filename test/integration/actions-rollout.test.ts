@@ -38,7 +38,7 @@ describe('rollout actions through ActionService (sim over HTTP, kubectl reads ba
     assert.equal(planRestart(await a.state(), 'web').refusal, "can't restart paused deployment (run rollout resume first)");
     const back = await a.service.run(planResume(await a.state(), 'web'));
     assert.equal(back.result.ok, true, back.lines.join('\n'));
-    assert.equal(await get('{.spec.paused}'), 'false');
+    assert.equal(await get('{.spec.paused}'), '', 'paused: false is omitted (omitempty), as a real API server does');
   });
 
   it('restart gives a new revision in kubectl rollout history', async () => {
@@ -95,7 +95,7 @@ describe('rollout actions through ActionService (sim over HTTP, kubectl reads ba
     assert.equal(await a.replicas('web'), 8);
     assert.equal(await runRollout('scale', ['web', '-1', '--kubeconfig', a.kubeconfigPath, '--yes'], io), 2);
     assert.equal(await runRollout('pause', ['web', '--kubeconfig', a.kubeconfigPath], io), 1, 'no terminal and no --yes: nothing runs');
-    assert.equal(await get('{.spec.paused}'), 'false');
+    assert.equal(await get('{.spec.paused}'), '', 'paused: false is omitted (omitempty), as a real API server does');
     const audit = readFileSync(join(a.stateDir, 'audit.jsonl'), 'utf8');
     assert.match(audit, /"action":"scale"/);
   });

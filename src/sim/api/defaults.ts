@@ -69,6 +69,9 @@ export function defaultDeployment(o: Obj): void {
   }
   spec.revisionHistoryLimit ??= 10;
   spec.progressDeadlineSeconds ??= 600;
+  // omitempty in apps/v1 DeploymentSpec: a real API server never stores paused: false or minReadySeconds: 0.
+  if (spec.paused === false) delete spec.paused;
+  if (spec.minReadySeconds === 0) delete spec.minReadySeconds;
   defaultTemplate(spec.template);
 }
 

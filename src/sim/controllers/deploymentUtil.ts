@@ -325,6 +325,8 @@ export function calculateStatus(allRSs: (Obj | undefined)[], newRS: Obj | undefi
   if (d.status?.collisionCount !== undefined && d.status?.collisionCount !== null) status.collisionCount = d.status.collisionCount;
   const terminating = terminatingReplicaCount(allRSs);
   if (terminating !== undefined) status.terminatingReplicas = terminating;
+  // apps/v1 DeploymentStatus: the int32 counts are omitempty, so a real API server drops zeros.
+  for (const k of ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) if (!status[k]) delete status[k];
   status.conditions = ((d.status?.conditions as Condition[] | undefined) ?? []).map((c) => ({ ...c }));
   if (available >= deploySpec(d).replicas - maxUnavailable(d)) {
     setCondition(status, newCondition('Available', 'True', Reasons.MinimumReplicasAvailable, 'Deployment has minimum availability.', now));

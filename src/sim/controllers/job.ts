@@ -227,7 +227,9 @@ export class JobController implements Controller {
         }
       }
     }
-    status.active = active;
+    // batch/v1 JobStatus: active is an omitempty int32 (a real API server drops 0); ready and terminating are pointers.
+    if (active) status.active = active;
+    else delete status.active;
     status.ready = ready;
     status.terminating = terminating;
     void suspendChanged;

@@ -251,6 +251,8 @@ export class ReplicaSetController implements Controller {
     status.availableReplicas = available;
     status.terminatingReplicas = terminating.length;
     status.observedGeneration = rs.metadata.generation;
+    // apps/v1 ReplicaSetStatus: replicas is always written; the other counts are omitempty.
+    for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration']) if (!status[k]) delete status[k];
     return status;
   }
 }

@@ -6,6 +6,10 @@ import { ConfigError } from '../src/kube/config.js';
 import { UsageError } from '../src/cli/errors.js';
 
 async function openCockpit({ target, readonly, dryRun, steps }: CockpitLaunch): Promise<number> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    await target.sim?.stop();
+    throw new UsageError('the cockpit needs a terminal; for scripts and CI use cutover status (see cutover help)');
+  }
   let cockpit: Cockpit;
   try {
     cockpit = new Cockpit({

@@ -51,6 +51,8 @@ export async function renderCockpit(cockpit: CockpitHandle, opts: RenderCockpitO
       stdout: opts.stdout ?? process.stdout,
       stdin: opts.stdin ?? process.stdin,
       stderr: opts.stderr ?? process.stderr,
+      // A terminal means someone is looking, even where CI is set (ink would otherwise print only the last frame).
+      interactive: Boolean((opts.stdout ?? process.stdout).isTTY),
       alternateScreen: true,
       incrementalRendering: true,
       maxFps: 30,

@@ -61,10 +61,11 @@ async function close(r: Rig | undefined): Promise<void> {
 
 const releaseKey = (c: Cockpit, name: string) => c.store.getState().view.releases.find((r) => r.name === name)?.key;
 
-/** Waits until every Deployment of the release is rolled out and available in the cockpit's view. */
+/** Waits until every kind has synced and every Deployment of the release is rolled out and available. */
 async function steady(c: Cockpit, name: string): Promise<string> {
   return waitFor(
     () => {
+      if (!c.store.getState().health.synced) return undefined;
       const r = c.store.getState().view.releases.find((x) => x.name === name);
       return r && r.deployments.every((d) => d.status.done && d.available === d.desired && d.desired > 0) ? r.key : undefined;
     },

@@ -6,11 +6,12 @@ import { CONNECT_OPTIONS, resolveTarget } from './connectFlags.js';
 import { UsageError } from './errors.js';
 import { formatReport, reportJson, selectReleases } from './statusReport.js';
 
-export const STATUS_HELP = `Usage: cutover status [DEPLOYMENT|RELEASE] [-n NS | -A] [--json] [--watch]
+export const STATUS_HELP = `Usage: cutover status [DEPLOYMENT|RELEASE] [-n NS | -A] [--json] [--watch] [--timeout SECONDS]
 
 Prints every release of the namespace: budgets, rollout status, traffic, verdict, and the
 zero-downtime checklist. With --watch, prints on every change until the rollout finishes
-(exit 0) or exceeds its progress deadline (exit 1).
+(exit 0) or exceeds its progress deadline (exit 1). --timeout bounds the wait for the cluster
+to answer (default 15 s).
 `;
 
 export async function runStatus(argv: string[], out = process.stdout): Promise<number> {
@@ -29,7 +30,9 @@ export async function runStatus(argv: string[], out = process.stdout): Promise<n
   const cockpit = new Cockpit({ kc: target.kc, context: target.context, namespace: target.namespace, allNamespaces: target.allNamespaces, flushIntervalMs: 200 });
   cockpit.start();
   try {
-    let state = await waitForSync(cockpit, 15_000);
+    const timeout = values.timeout === undefined ? 15 : Number(values.timeout.replace(/s$/, ''));
+    if (!(timeout > 0)) throw new UsageError(`--timeout needs a number of seconds, got "${values.timeout}"`);
+    let state = await waitForSync(cockpit, timeout * 1000);
     const print = (s: CockpitState) =>
       out.write(values.json ? JSON.stringify(reportJson(s.view, only)) + '\n' : formatReport(s.view, { namespaces: s.connection.namespace === undefined, only }));
     if (!values.watch) {

@@ -23,12 +23,23 @@ export function describeFailure(err: unknown, where: { server?: string; what?: s
   }
   const net = e?.cause?.code ?? (typeof e?.code === 'string' ? e.code : undefined);
   if (net || /fetch failed|ECONNREFUSED|ENOTFOUND|socket|network|EHOSTUNREACH|ETIMEDOUT/i.test(String(e?.message))) {
-    const reason = net === 'ECONNREFUSED' ? 'connection refused' : net === 'ENOTFOUND' ? 'host not found' : (net ?? e?.cause?.message ?? e?.message ?? 'network error');
+    const reason = NETWORK_WORDS[net ?? ''] ?? net ?? e?.cause?.message ?? e?.message ?? 'network error';
     return { kind: 'unreachable', message: `cannot reach ${where.server ?? 'the API server'} (${reason})`, hint: 'check the cluster is up and your network or VPN; cutover keeps retrying' };
   }
   const msg = body?.message ?? (status ? `HTTP ${status}` : (e?.message ?? String(err)));
   return { kind: 'other', message: `${what}: ${firstLine(msg)}`, hint: 'cutover keeps retrying' };
 }
+
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENOTFOUND: 'host not found',
+  EHOSTUNREACH: 'host unreachable',
+  ETIMEDOUT: 'timed out',
+  UND_ERR_SOCKET: 'connection closed by the server',
+  UND_ERR_CONNECT_TIMEOUT: 'timed out connecting',
+  UND_ERR_HEADERS_TIMEOUT: 'no answer in time',
+};
 
 function parseBody(body: unknown): { message?: string } | undefined {
   if (!body) return undefined;

@@ -42,7 +42,11 @@ export class Sim {
 
   constructor(readonly options: SimOptions = {}) {
     const clock = options.clock ?? new RealClock(options.speed ?? 1);
-    const store = new Store(clock, options.historyLimit);
+    // A fresh sim is a new history: resourceVersions start above any earlier run's (microseconds of
+    // wall time), so a client resuming from an old RV gets 410 and relists instead of keeping
+    // objects of a cluster that is gone. A virtual clock keeps tests deterministic.
+    const startRv = clock instanceof VirtualClock ? 1000 : Date.now() * 1000;
+    const store = new Store(clock, options.historyLimit, startRv);
     const log = options.log ?? (() => {});
     const controllers = new ControllerManager(store, clock, log);
     this.ctx = { store, clock, controllers, recorder: new EventRecorder(store, clock), podLogs: new Map(), log };

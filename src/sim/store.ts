@@ -97,7 +97,7 @@ export class Store {
   constructor(
     readonly clock: Clock,
     readonly historyLimit = 20000,
-    startRv = 1000,
+    private readonly startRv = 1000,
   ) {
     this.rvCounter = startRv;
   }
@@ -367,7 +367,8 @@ export class Store {
   private historyOf(rt: ResourceType): History {
     const k = storageKey(rt);
     let h = this.history.get(k);
-    if (!h) this.history.set(k, (h = { events: [], since: 0 }));
+    // Nothing before this store's first RV is known: an older RV is from another history (410).
+    if (!h) this.history.set(k, (h = { events: [], since: this.startRv }));
     return h;
   }
 }

@@ -55,7 +55,11 @@ describe('cutover status', () => {
   });
 
   it('--watch follows a rollout to the end and exits 0', async () => {
-    t.sim.store.mutate(R.deployments, 'default', 'api', (d) => (d.spec.template.spec.containers[0].image = 'registry.local/api:v2.1'));
+    // New pods take 120 simulated seconds (6 s here) to be ready, so the watch starts mid-rollout.
+    t.sim.store.mutate(R.deployments, 'default', 'api', (d) => {
+      d.spec.template.spec.containers[0].image = 'registry.local/api:v2.1';
+      d.spec.template.metadata.annotations = { 'sim.cutover.io/ready-after': '120' };
+    });
     const r = await cutover(['status', 'api', '--watch', '--kubeconfig', t.kubeconfigPath]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Waiting for deployment "api" rollout to finish/);

@@ -138,6 +138,12 @@ export interface TrackedHistory {
    * Service, a ready endpoint): a Deployment being created has no availability to keep yet.
    */
   judging: boolean;
+  /**
+   * The replica count availability is judged against: a scale-up raises it only once the new
+   * replicas are available (they never served, so their absence is no lost capacity); a
+   * scale-down lowers it at once.
+   */
+  floorDesired?: number;
   history: AvailabilityHistory;
   /** The last view of this Deployment and the objects it was made from (reused while they are the same). */
   memo?: { inputs: unknown[]; view: DeploymentView };
@@ -288,11 +294,13 @@ function deploymentView(
   const usage = base.usage;
   const budget = usage.budget;
   const readyEndpoints = traffic ? traffic.totalReady : undefined;
+  const before = tracked?.floorDesired ?? usage.desired;
+  const floorDesired = usage.desired <= before || usage.available >= usage.desired ? usage.desired : before;
   const sample = {
     t: now,
     available: usage.available,
     readyEndpoints,
-    desired: usage.desired,
+    desired: floorDesired,
     maxUnavailable: budget.ok ? budget.maxUnavailable : 0,
   };
   const toRevision = base.replicaSets.toRevision;
@@ -300,7 +308,7 @@ function deploymentView(
   const prior = tracked && tracked.revision === toRevision ? tracked.history : emptyHistory;
   const history = judging ? appendSample(prior, sample) : prior;
   const view = { ...base, history, availability: summarizeAvailability(history, !base.status.done) };
-  histories.set(uidOf(d), { revision: toRevision, judging, history, memo: { inputs, view: base } });
+  histories.set(uidOf(d), { revision: toRevision, judging, floorDesired, history, memo: { inputs, view: base } });
   return view;
 }
 

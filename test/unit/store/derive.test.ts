@@ -65,3 +65,20 @@ test('a rolling update with maxUnavailable 0 keeps zero downtime; losing every p
   assert.equal(recovered.verdict.text, 'traffic outage', 'the outage stays in the record');
   await sim.stop();
 });
+
+test('scaling up is not a budget breach; losing serving pods still is', async () => {
+  const sim = new Sim({ clock: new VirtualClock() });
+  installScenario(sim, 'canary');
+  const histories = new Map<string, TrackedHistory>();
+  const verdicts = new Set<string>();
+  await steps(sim, 30_000, 1000, () => {}, histories);
+  sim.store.mutate(R.deployments, 'default', 'shop-canary', (d) => (d.spec.replicas = 3));
+  await steps(sim, 30_000, 500, (v) => verdicts.add(v.releases.find((r) => r.name === 'shop')!.verdict.text), histories);
+  assert.ok(!verdicts.has('budget breached'), `verdicts seen: ${[...verdicts].join(', ')}`);
+  let last!: ViewModel;
+  const victim = sim.store.list(R.pods, 'default').find((p) => p.metadata.labels?.track === 'stable')!;
+  sim.store.delete(R.pods, 'default', victim.metadata.name!, { gracePeriodSeconds: 0 });
+  await steps(sim, 1_000, 500, (v) => (last = v), histories);
+  assert.equal(last.releases.find((r) => r.name === 'shop')!.verdict.text, 'budget breached');
+  await sim.stop();
+});

@@ -157,8 +157,10 @@ describe('kubectl against the sim', () => {
     try {
       await waitFor(() => out.includes('web'), 5000, 'initial row');
       await ok(['scale', 'deploy/web', '--replicas=5']);
-      await waitFor(() => out.trim().split('\n').length >= 3, 10000, 'watch rows');
-      const lines = out.trim().split('\n');
+      // Judge complete lines only: the stream may stop mid-line when we look.
+      const complete = () => out.split('\n').slice(0, -1);
+      await waitFor(() => complete().length >= 3, 10000, 'watch rows');
+      const lines = complete();
       assert.match(lines[0], /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/);
       assert.ok(lines.slice(1).every((l) => /^web\s+\d+\/\d+\s+\d+\s+\d+\s+\S+$/.test(l)), lines.join('\n'));
       assert.ok(lines.slice(1).some((l) => /^web\s+\d+\/5\s/.test(l)));

@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { Cockpit } from '../src/store/cockpit.js';
 import { renderCockpit } from '../views/run.js';
+import { Stdin } from '../test/views/harness.js';
 import { mib, ms, percentile, until } from './stats.js';
 
 class Terminal extends EventEmitter {
@@ -24,27 +25,6 @@ class Terminal extends EventEmitter {
     this.writes.push(performance.now());
     return true;
   };
-}
-
-class Keyboard extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  press(key: string) {
-    this.data = key;
-    this.emit('readable');
-    this.emit('data', key);
-  }
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
 }
 
 const nextWriteAfter = async (term: Terminal, t: number, timeoutMs = 5000): Promise<number> => {
@@ -70,7 +50,7 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
     kc.loadFromFile(kubeconfig);
     const cockpit = new Cockpit({ kc, namespace: 'load' });
     const term = new Terminal();
-    const keys = new Keyboard();
+    const keys = new Stdin();
     const t0 = performance.now();
     cockpit.start();
     const ui = renderCockpit(cockpit, { stdout: term as unknown as NodeJS.WriteStream, stdin: keys as unknown as NodeJS.ReadStream, stderr: term as unknown as NodeJS.WriteStream });
@@ -110,7 +90,7 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
     for (let i = 0; i < 40; i++) {
       await new Promise((r) => setTimeout(r, 120));
       const start = performance.now();
-      keys.press(i % 2 === 0 ? 'j' : 'k');
+      keys.write(i % 2 === 0 ? 'j' : 'k');
       keyLat.push((await nextWriteAfter(term, start)) - start);
     }
 

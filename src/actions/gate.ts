@@ -2,7 +2,7 @@
  * The migration gate: when a release has a migration template, traffic and image changes toward
  * a version wait until the latest migration run for that version has completed.
  */
-import type { V1Job } from '@kubernetes/client-node';
+import type { V1CronJob, V1Job } from '@kubernetes/client-node';
 import { MIGRATION_LABEL, type ReleaseView } from '../store/derive.js';
 import type { PlanInput } from './state.js';
 
@@ -19,11 +19,20 @@ export function releaseNames(release: ReleaseView): Set<string> {
   return new Set([release.name, ...release.deployments.map((d) => d.name)]);
 }
 
+/** A labelled CronJob's jobTemplate, shaped as a suspended Job template. */
+function cronJobTemplate(cj: V1CronJob): V1Job {
+  const { name, namespace, labels, annotations } = cj.metadata ?? {};
+  return { apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace, labels, annotations }, spec: { ...cj.spec!.jobTemplate.spec!, suspend: true } };
+}
+
 export function migrationJobs(input: PlanInput, release: ReleaseView): { templates: V1Job[]; runs: V1Job[] } {
   const names = releaseNames(release);
-  const jobs = input.snapshot.jobs.filter((j) => j.metadata?.namespace === input.namespace && names.has(j.metadata?.labels?.[MIGRATION_LABEL] ?? ''));
+  const labelled = <T extends V1Job | V1CronJob>(list: T[]) =>
+    list.filter((j) => j.metadata?.namespace === input.namespace && names.has(j.metadata?.labels?.[MIGRATION_LABEL] ?? ''));
+  const jobs = labelled(input.snapshot.jobs);
+  const cronTemplates = labelled(input.snapshot.cronjobs ?? []).filter((cj) => cj.spec?.jobTemplate?.spec).map(cronJobTemplate);
   return {
-    templates: jobs.filter((j) => j.spec?.suspend === true && !j.metadata?.annotations?.[MIGRATION_IMAGE_ANNOTATION]),
+    templates: [...jobs.filter((j) => j.spec?.suspend === true && !j.metadata?.annotations?.[MIGRATION_IMAGE_ANNOTATION]), ...cronTemplates],
     runs: jobs.filter((j) => j.metadata?.annotations?.[MIGRATION_IMAGE_ANNOTATION] !== undefined).sort((a, b) => created(a) - created(b)),
   };
 }

@@ -10,7 +10,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 
-export const WATCHED_KINDS = ['deployments', 'replicasets', 'pods', 'services', 'endpointslices', 'jobs', 'poddisruptionbudgets', 'events'] as const;
+export const WATCHED_KINDS = ['deployments', 'replicasets', 'pods', 'services', 'endpointslices', 'jobs', 'cronjobs', 'poddisruptionbudgets', 'events'] as const;
 export type WatchedKind = (typeof WATCHED_KINDS)[number];
 
 const PREFIX: Record<WatchedKind, string> = {
@@ -20,6 +20,7 @@ const PREFIX: Record<WatchedKind, string> = {
   services: '/api/v1',
   endpointslices: '/apis/discovery.k8s.io/v1',
   jobs: '/apis/batch/v1',
+  cronjobs: '/apis/batch/v1',
   poddisruptionbudgets: '/apis/policy/v1',
   events: '/api/v1',
 };
@@ -54,6 +55,8 @@ export function lister(kc: KubeConfig, kind: WatchedKind, namespace: string | un
       return pick(() => discovery.listNamespacedEndpointSlice({ namespace: ns! }), () => discovery.listEndpointSliceForAllNamespaces());
     case 'jobs':
       return pick(() => batch.listNamespacedJob({ namespace: ns! }), () => batch.listJobForAllNamespaces());
+    case 'cronjobs':
+      return pick(() => batch.listNamespacedCronJob({ namespace: ns! }), () => batch.listCronJobForAllNamespaces());
     case 'poddisruptionbudgets':
       return pick(() => policy.listNamespacedPodDisruptionBudget({ namespace: ns! }), () => policy.listPodDisruptionBudgetForAllNamespaces());
   }

@@ -1,6 +1,7 @@
 /** What the cockpit knows of the cluster at one flush: plain arrays, one per watched kind. */
 import type {
   CoreV1Event,
+  V1CronJob,
   V1Deployment,
   V1EndpointSlice,
   V1Job,
@@ -18,6 +19,8 @@ export interface Snapshot {
   services: V1Service[];
   endpointslices: V1EndpointSlice[];
   jobs: V1Job[];
+  /** CronJobs can hold a release's migration template. */
+  cronjobs: V1CronJob[];
   poddisruptionbudgets: V1PodDisruptionBudget[];
   events: CoreV1Event[];
 }
@@ -29,19 +32,23 @@ export const emptySnapshot = (): Snapshot => ({
   services: [],
   endpointslices: [],
   jobs: [],
+  cronjobs: [],
   poddisruptionbudgets: [],
   events: [],
 });
 
-export function snapshotOf(maps: ObjectMaps): Snapshot {
+/** Copies the informers' maps into arrays; a kind with no map (not watched) is empty. */
+export function snapshotOf(maps: Partial<ObjectMaps>): Snapshot {
+  const all = <T>(m: Map<string, unknown> | undefined) => (m ? [...m.values()] : []) as T[];
   return {
-    deployments: [...maps.deployments.values()] as V1Deployment[],
-    replicasets: [...maps.replicasets.values()] as V1ReplicaSet[],
-    pods: [...maps.pods.values()] as V1Pod[],
-    services: [...maps.services.values()] as V1Service[],
-    endpointslices: [...maps.endpointslices.values()] as V1EndpointSlice[],
-    jobs: [...maps.jobs.values()] as V1Job[],
-    poddisruptionbudgets: [...maps.poddisruptionbudgets.values()] as V1PodDisruptionBudget[],
-    events: [...maps.events.values()] as CoreV1Event[],
+    deployments: all<V1Deployment>(maps.deployments),
+    replicasets: all<V1ReplicaSet>(maps.replicasets),
+    pods: all<V1Pod>(maps.pods),
+    services: all<V1Service>(maps.services),
+    endpointslices: all<V1EndpointSlice>(maps.endpointslices),
+    jobs: all<V1Job>(maps.jobs),
+    cronjobs: all<V1CronJob>(maps.cronjobs),
+    poddisruptionbudgets: all<V1PodDisruptionBudget>(maps.poddisruptionbudgets),
+    events: all<CoreV1Event>(maps.events),
   };
 }

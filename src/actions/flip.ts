@@ -29,7 +29,7 @@ const deploymentRef = (d: DeploymentView): ObjectRef => ({ apiVersion: 'apps/v1'
 /** Why `target` cannot take over all of `live`'s traffic now, with the numbers; or undefined. */
 export function flipPreflight(target: DeploymentView, live: DeploymentView): string | undefined {
   if (target.paused) return `${target.name} is paused: resume it and let it finish before flipping`;
-  if (target.desired === 0) return `${target.name} has 0 replicas: scale it up first (cutover scale-idle ... ${Math.max(live.desired, 1)}) and wait until it is available`;
+  if (target.desired === 0) return `${target.name} has 0 replicas: scale it up first (S in the cockpit, or cutover scale-idle RELEASE ${Math.max(live.desired, 1)}) and wait until it is available`;
   const numbers = `${target.available}/${target.desired} available, ${target.updated}/${target.desired} updated, ${target.ready} ready`;
   if (target.status.failed) return `${target.name} has a failed rollout (${target.status.text}); ${numbers}`;
   if (!target.status.done) return `${target.name} has not finished rolling out (${target.status.text}); ${numbers}`;
@@ -102,7 +102,7 @@ export function planFlip(input: PlanInput, releaseName: string, opts: FlipOption
     if (opts.wait) steps.push(availableWait(live, opts.scaleOldTo, waitTimeout(live, opts.timeoutMs)));
     notes.push(`after the endpoints moved, ${live.name} is scaled ${live.desired} -> ${opts.scaleOldTo}`);
   } else {
-    notes.push(`${live.name} keeps its ${live.desired} replicas: flip again for an instant way back; scale it with cutover scale-idle ${release.name} N`);
+    notes.push(`${live.name} keeps its ${live.desired} replicas: flip again for an instant way back; scale it with S in the cockpit (or cutover scale-idle ${release.name} N)`);
   }
 
   const undo: UndoSpec = {

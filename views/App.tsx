@@ -166,7 +166,8 @@ function healthLine(health: Health, now: number): Line {
   }
   if (!health.synced && health.failure) return [seg(`✗ ${health.failure.message}`, 'bad', true)];
   if (!health.synced) return [seg('… syncing', 'busy')];
-  return [seg('✓ live', 'good')];
+  const denied = health.denied?.length ? [seg(`  (no access: ${health.denied.join(', ')})`, 'warn')] : [];
+  return [seg('✓ live', 'good'), ...denied];
 }
 
 function Header({ connection, health, ui, width, now, readonly }: { connection: ConnectionInfo; health: Health; ui: UiState; width: number; now: number; readonly: boolean }) {

@@ -9,6 +9,8 @@ import { WATCHED_KINDS, lister, watchPath, type WatchedKind } from './kinds.js';
 
 export interface KindStatus {
   synced: boolean;
+  /** The user may not read this kind (403/404): settled as empty, retried slowly, not "lost". */
+  denied?: boolean;
   /** When the watch was lost (ms since epoch), while it is down. */
   lostAt?: number;
   failure?: Failure;
@@ -63,15 +65,28 @@ export class ClusterWatch {
     return this.kinds.every((k) => this.statuses[k].synced);
   }
 
-  /** The oldest moment a watch was lost, if any is down. */
+  /** The oldest moment a watch was lost, if any is down (kinds the user may not read do not count). */
   get lostSince(): number | undefined {
-    const times = this.kinds.map((k) => this.statuses[k].lostAt).filter((t): t is number => t !== undefined);
+    const times = this.kinds.filter((k) => !this.statuses[k].denied).map((k) => this.statuses[k].lostAt).filter((t): t is number => t !== undefined);
     return times.length ? Math.min(...times) : undefined;
+  }
+
+  /** Kinds the user may not read. */
+  get denied(): WatchedKind[] {
+    return this.kinds.filter((k) => this.statuses[k].denied);
   }
 
   private startKind(kind: WatchedKind): void {
     const { kc, namespace } = this.conn;
-    const informer = new ListWatch<KubernetesObject>(watchPath(kind, namespace), new Watch(kc), lister(kc, kind, namespace), false);
+    const list = lister(kc, kind, namespace);
+    // A list that answers proves the kind is back, even when it holds nothing (no event would say so).
+    const listAndMark = async () => {
+      const result = await list();
+      this.markHealthy(kind);
+      this.onChange();
+      return result;
+    };
+    const informer = new ListWatch<KubernetesObject>(watchPath(kind, namespace), new Watch(kc), listAndMark, false);
     const map = this.objects[kind];
     const put = (o: KubernetesObject) => {
       map.set(o.metadata?.uid ?? `${o.metadata?.namespace}/${o.metadata?.name}`, o);
@@ -109,12 +124,16 @@ export class ClusterWatch {
   private lost(kind: WatchedKind, err: unknown): void {
     if (this.stopped) return;
     const s = this.statuses[kind];
-    const delay = Math.min((this.delays.get(kind) ?? (this.opts.baseDelayMs ?? 1000) / 2) * 2, this.opts.maxDelayMs ?? 30_000);
+    const failure = describeFailure(err, { server: this.conn.server, what: kind });
+    const denied = failure.kind === 'forbidden' || failure.kind === 'notfound';
+    const maxDelay = this.opts.maxDelayMs ?? 30_000;
+    // Access is not restored by hammering: a denied kind waits the longest delay between tries.
+    const delay = denied ? maxDelay : Math.min((this.delays.get(kind) ?? (this.opts.baseDelayMs ?? 1000) / 2) * 2, maxDelay);
     this.delays.set(kind, delay);
     this.statuses[kind] = {
-      synced: s.synced,
-      lostAt: s.lostAt ?? this.now(),
-      failure: describeFailure(err, { server: this.conn.server, what: kind }),
+      synced: s.synced || denied,
+      ...(denied ? { denied: true } : { lostAt: s.lostAt ?? this.now() }),
+      failure,
       retryAt: this.now() + delay,
     };
     this.onChange();

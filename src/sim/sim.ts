@@ -1,6 +1,6 @@
 /** The embedded cluster: storage, controllers, kubelet and the HTTP API, started together. */
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Server } from 'node:http';
 import { RealClock, VirtualClock, isoTime, type Clock } from './clock.js';
 import { EventRecorder } from './events.js';
@@ -8,7 +8,7 @@ import { ControllerManager, type SimContext } from './runtime.js';
 import { Store } from './store.js';
 import { R } from './resources.js';
 import { createControllers } from './controllers/index.js';
-import { createApiServer, type Auth } from './api/server.js';
+import { createApiServer, type Auth, type User } from './api/server.js';
 import { selfSignedServingCert, type ServingCert } from './api/tls.js';
 import { registerKindHooks } from './api/hooks.js';
 
@@ -28,6 +28,8 @@ export interface SimOptions {
    * credentials only to https servers, so the sim always serves TLS.
    */
   tls?: ServingCert;
+  /** More users by bearer token (tests: a user denied some resources). */
+  users?: Map<string, User>;
 }
 
 export const SIM_CONTEXT = 'cutover-sim';
@@ -38,6 +40,7 @@ export class Sim {
   readonly tokens: { admin: string; viewer: string };
   readonly tls: ServingCert;
   private server?: Server;
+  private readonly sockets = new Set<Socket>();
   url = '';
 
   constructor(readonly options: SimOptions = {}) {
@@ -73,10 +76,16 @@ export class Sim {
       users: new Map([
         [this.tokens.admin, { username: 'cutover-admin', groups: ['system:masters', 'system:authenticated'], readOnly: false }],
         [this.tokens.viewer, { username: 'cutover-viewer', groups: ['system:authenticated'], readOnly: true }],
+        ...(this.options.users ?? []),
       ]),
     };
     const server = createApiServer(this.ctx, auth, { tls: { key: this.tls.key, cert: this.tls.cert } });
     this.server = server;
+    // Watches keep connections open; stop() ends them itself instead of waiting for clients to leave.
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve());
@@ -134,8 +143,10 @@ export class Sim {
     this.ctx.controllers.stop();
     const server = this.server;
     if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeAllConnections?.();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
   }
 
   private bootstrap(nodes: number): void {

@@ -145,13 +145,14 @@ export class Cockpit implements Intents {
     const snapshot = snapshotOf(watch.objects);
     const prev = this.store.getState();
     const view = deriveViewModel(snapshot, prev.view, now);
-    const failing = WATCHED_KINDS.map((k) => watch.statuses[k]).find((s) => s.failure);
+    const failing = WATCHED_KINDS.map((k) => watch.statuses[k]).find((s) => s.failure && !s.denied);
+    const denied = watch.denied;
     this.store.setState({
       snapshot,
       view,
       now,
       flushes: prev.flushes + 1,
-      health: { synced: watch.synced, lostSince: watch.lostSince, failure: failing?.failure, retryAt: failing?.retryAt },
+      health: { synced: watch.synced, lostSince: watch.lostSince, failure: failing?.failure, retryAt: failing?.retryAt, ...(denied.length ? { denied } : {}) },
     });
   }
 

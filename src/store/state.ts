@@ -24,6 +24,8 @@ export interface Health {
   lostSince?: number;
   failure?: Failure;
   retryAt?: number;
+  /** Kinds the user may not read (shown, not treated as a lost watch). */
+  denied?: string[];
 }
 
 export interface Notice {

@@ -49,3 +49,25 @@ test('the watch marks data stale when the cluster goes away, and recovers when i
     await second?.stop();
   }
 });
+
+test('kinds the user may not read are settled and named, not a lost watch', async () => {
+  const token = 'limited-user-token';
+  const sim = new Sim({ speed: 20, users: new Map([[token, { username: 'limited', groups: ['system:authenticated'], readOnly: true, denied: ['cronjobs', 'events'] }]]) });
+  await sim.listen(0);
+  installScenario(sim, 'pdb');
+  const kc = new KubeConfig();
+  kc.loadFromString(sim.kubeconfig().replace(sim.tokens.admin, token));
+  const watch = new ClusterWatch(connect(kc, {}), () => {}, { baseDelayMs: 100, maxDelayMs: 400 });
+  watch.start();
+  try {
+    await waitFor(() => watch.synced, 10_000, 'sync despite the denied kinds');
+    assert.deepEqual(watch.denied, ['cronjobs', 'events']);
+    assert.equal(watch.lostSince, undefined, 'a denied kind is not a lost watch');
+    assert.equal(watch.statuses.events.failure?.kind, 'forbidden');
+    assert.match(watch.statuses.events.failure!.message, /User "limited" cannot list resource "events"/);
+    await waitFor(() => names(watch).join() === 'api', 10_000, 'the readable kinds arrive');
+  } finally {
+    await watch.stop();
+    await sim.stop();
+  }
+});

@@ -78,6 +78,8 @@ describe('cutover status on failures', () => {
     const t = await startSim({ speed: 20 });
     try {
       installScenario(t.sim, 'stuck');
+      // The scenario starts the never-ready v3.2 rollout 20 simulated seconds in.
+      await waitFor(() => /v3\.2$/.test(t.sim.store.get(R.deployments, 'default', 'search')?.spec.template.spec.containers[0].image ?? ''), 20_000, 'the v3.2 rollout');
       const r = await cutover(['status', 'search', '--watch', '--kubeconfig', t.kubeconfigPath]);
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stdout, /deployment "search" exceeded its progress deadline/);

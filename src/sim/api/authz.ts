@@ -24,6 +24,7 @@ export interface Attributes {
 }
 
 export function allowed(user: User, a: Attributes): boolean {
+  if (user.denied?.includes(a.resource)) return false;
   return !user.readOnly || READ_VERBS.has(a.verb);
 }
 

@@ -23,6 +23,8 @@ export interface User {
   username: string;
   groups: string[];
   readOnly: boolean;
+  /** Resources this user may not touch at all (any verb), e.g. ['cronjobs']. */
+  denied?: string[];
 }
 
 export interface Auth {

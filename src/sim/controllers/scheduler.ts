@@ -76,20 +76,7 @@ export class Scheduler implements Controller {
       const msg = `0/${nodes.length} nodes are available: ${nodes.length ? `${nodes.length} node(s) didn't match Pod's node affinity/selector or were not ready` : 'no nodes registered'}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
       const cond = (pod.status?.conditions as any[] | undefined)?.find((c) => c.type === 'PodScheduled');
       if (cond?.status !== 'False') {
-        store.mutate(
-          R.pods,
-          ns,
-          name,
-          (p) => {
-            p.status ??= {};
-            p.status.phase ??= 'Pending';
-            p.status.conditions = [
-              ...((p.status.conditions as any[] | undefined) ?? []).filter((c) => c.type !== 'PodScheduled'),
-              { type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: isoTime(this.ctx.clock), reason: 'Unschedulable', message: msg },
-            ];
-          },
-          { subresource: 'status' },
-        );
+        this.setScheduled(ns, name, { status: 'False', reason: 'Unschedulable', message: msg });
         recorder.warning(SCHEDULER_COMPONENT, pod, 'FailedScheduling', msg);
       }
       return;
@@ -103,7 +90,13 @@ export class Scheduler implements Controller {
     store.mutate(R.pods, ns, name, (p) => {
       p.spec.nodeName = nodeName;
     });
-    store.mutate(
+    this.setScheduled(ns, name, { status: 'True' });
+    recorder.normal(SCHEDULER_COMPONENT, pod, 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
+  }
+
+  /** Writes the pod's PodScheduled condition (status subresource). */
+  private setScheduled(ns: string, name: string, condition: { status: 'True' | 'False'; reason?: string; message?: string }): void {
+    this.ctx.store.mutate(
       R.pods,
       ns,
       name,
@@ -112,11 +105,10 @@ export class Scheduler implements Controller {
         p.status.phase ??= 'Pending';
         p.status.conditions = [
           ...((p.status.conditions as any[] | undefined) ?? []).filter((c) => c.type !== 'PodScheduled'),
-          { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: isoTime(this.ctx.clock) },
+          { type: 'PodScheduled', status: condition.status, lastProbeTime: null, lastTransitionTime: isoTime(this.ctx.clock), ...(condition.reason ? { reason: condition.reason, message: condition.message } : {}) },
         ];
       },
       { subresource: 'status' },
     );
-    recorder.normal(SCHEDULER_COMPONENT, pod, 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
   }
 }

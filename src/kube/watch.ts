@@ -29,6 +29,8 @@ export type ObjectMaps = Record<WatchedKind, Map<string, KubernetesObject>>;
 
 export class ClusterWatch {
   readonly objects: ObjectMaps;
+  /** Bumped on every change to a kind's map, so a flush can reuse what did not change. */
+  readonly versions = {} as Record<WatchedKind, number>;
   readonly statuses = {} as Record<WatchedKind, KindStatus>;
   private readonly informers = new Map<WatchedKind, ListWatch<KubernetesObject>>();
   private readonly timers = new Map<WatchedKind, NodeJS.Timeout>();
@@ -45,7 +47,10 @@ export class ClusterWatch {
     this.now = opts.now ?? Date.now;
     this.kinds = opts.kinds ?? WATCHED_KINDS;
     this.objects = Object.fromEntries(WATCHED_KINDS.map((k) => [k, new Map()])) as ObjectMaps;
-    for (const k of WATCHED_KINDS) this.statuses[k] = { synced: false };
+    for (const k of WATCHED_KINDS) {
+      this.statuses[k] = { synced: false };
+      this.versions[k] = 0;
+    }
   }
 
   start(): void {
@@ -90,6 +95,7 @@ export class ClusterWatch {
     const map = this.objects[kind];
     const put = (o: KubernetesObject) => {
       map.set(o.metadata?.uid ?? `${o.metadata?.namespace}/${o.metadata?.name}`, o);
+      this.versions[kind]++;
       this.markHealthy(kind);
       this.onChange();
     };
@@ -97,6 +103,7 @@ export class ClusterWatch {
     informer.on('update', put);
     informer.on('delete', (o) => {
       map.delete(o.metadata?.uid ?? `${o.metadata?.namespace}/${o.metadata?.name}`);
+      this.versions[kind]++;
       this.markHealthy(kind);
       this.onChange();
     });

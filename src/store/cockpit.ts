@@ -9,7 +9,7 @@ import { ClusterWatch } from '../kube/watch.js';
 import { WATCHED_KINDS } from '../kube/kinds.js';
 import { deriveViewModel } from './derive.js';
 import { FlushScheduler } from './scheduler.js';
-import { snapshotOf } from './snapshot.js';
+import { snapshotOf, type Versions } from './snapshot.js';
 import { createCockpitStore, initialUi, type CockpitStore, type Notice } from './state.js';
 import { ActionController } from './actions.js';
 import type { ActionKey, DialogInput } from './actionState.js';
@@ -53,6 +53,8 @@ export class Cockpit implements Intents {
   private readonly scheduler: FlushScheduler;
   private readonly now: () => number;
   private conn: Connection;
+  /** The watch's change counters at the last flush (reset with the watch). */
+  private lastVersions: Versions = {};
   /** Plans, confirms and runs release actions; its state is `store.actions`. */
   actions: ActionController;
   onQuit: () => void = () => {};
@@ -142,8 +144,10 @@ export class Cockpit implements Intents {
     const watch = this.watch;
     if (!watch) return;
     const now = this.now();
-    const snapshot = snapshotOf(watch.objects);
     const prev = this.store.getState();
+    const versions = { ...watch.versions };
+    const snapshot = snapshotOf(watch.objects, { previous: prev.snapshot, then: this.lastVersions, now: versions });
+    this.lastVersions = versions;
     const view = deriveViewModel(snapshot, prev.view, now);
     const failing = WATCHED_KINDS.map((k) => watch.statuses[k]).find((s) => s.failure && !s.denied);
     const denied = watch.denied;
@@ -158,6 +162,7 @@ export class Cockpit implements Intents {
 
   private restart(change: () => void): void {
     void this.watch?.stop();
+    this.lastVersions = {};
     change();
     this.store.setState((s) => ({
       connection: this.connectionInfo(),

@@ -129,6 +129,22 @@ export interface ViewModel {
   histories: Map<string, TrackedHistory>;
   /** Service traffic by namespace/name with its inputs, carried to the next flush. */
   traffic?: Map<string, TrafficMemo>;
+  /** Events newest first and by object uid, reused while the events array is the same. */
+  eventIndex?: EventIndex;
+}
+
+interface EventIndex {
+  events: CoreV1Event[];
+  stamped: { t: number; e: CoreV1Event }[];
+  byUid: Map<string | undefined, { t: number; e: CoreV1Event }[]>;
+  newest: CoreV1Event[];
+}
+
+function indexEvents(events: CoreV1Event[], previous: EventIndex | undefined): EventIndex {
+  if (previous?.events === events) return previous;
+  // Events are many (tens of thousands on a busy namespace): stamp each once, newest first.
+  const stamped = events.map((e) => ({ t: eventTime(e), e })).sort((a, b) => b.t - a.t);
+  return { events, stamped, byUid: groupBy(stamped, (x) => x.e.involvedObject?.uid), newest: stamped.slice(0, EVENT_LIMIT).map((x) => x.e) };
 }
 
 export interface TrackedHistory {
@@ -183,9 +199,8 @@ export function deriveViewModel(snap: Snapshot, prior: ViewModel | Map<string, T
   const trafficMemo = new Map<string, TrafficMemo>();
   const rsByOwner = groupBy(snap.replicasets, (rs) => controllerRef(rs)?.uid);
   const podsByOwner = groupBy(snap.pods, (p) => controllerRef(p)?.uid);
-  // Events are many (tens of thousands on a busy namespace): stamp each once, newest first.
-  const stamped = snap.events.map((e) => ({ t: eventTime(e), e })).sort((a, b) => b.t - a.t);
-  const eventsByUid = groupBy(stamped, (x) => x.e.involvedObject?.uid);
+  const eventIndex = indexEvents(snap.events, prior instanceof Map ? undefined : prior.eventIndex);
+  const { byUid: eventsByUid } = eventIndex;
   const histories = new Map<string, TrackedHistory>();
   const deploymentsByNs = groupBy(snap.deployments, nsOf);
   const servicesByNs = groupBy(snap.services, nsOf);
@@ -269,9 +284,10 @@ export function deriveViewModel(snap: Snapshot, prior: ViewModel | Map<string, T
     releases,
     services,
     jobs: snap.jobs.map(jobView).sort(byNsName),
-    events: stamped.slice(0, EVENT_LIMIT).map((x) => x.e),
+    events: eventIndex.newest,
     histories,
     traffic: trafficMemo,
+    eventIndex,
   };
 }
 

@@ -37,18 +37,31 @@ export const emptySnapshot = (): Snapshot => ({
   events: [],
 });
 
-/** Copies the informers' maps into arrays; a kind with no map (not watched) is empty. */
-export function snapshotOf(maps: Partial<ObjectMaps>): Snapshot {
-  const all = <T>(m: Map<string, unknown> | undefined) => (m ? [...m.values()] : []) as T[];
-  return {
-    deployments: all<V1Deployment>(maps.deployments),
-    replicasets: all<V1ReplicaSet>(maps.replicasets),
-    pods: all<V1Pod>(maps.pods),
-    services: all<V1Service>(maps.services),
-    endpointslices: all<V1EndpointSlice>(maps.endpointslices),
-    jobs: all<V1Job>(maps.jobs),
-    cronjobs: all<V1CronJob>(maps.cronjobs),
-    poddisruptionbudgets: all<V1PodDisruptionBudget>(maps.poddisruptionbudgets),
-    events: all<CoreV1Event>(maps.events),
-  };
+export const SNAPSHOT_KINDS = [
+  'deployments',
+  'replicasets',
+  'pods',
+  'services',
+  'endpointslices',
+  'jobs',
+  'cronjobs',
+  'poddisruptionbudgets',
+  'events',
+] as const satisfies readonly (keyof Snapshot)[];
+
+export type Versions = Partial<Record<keyof Snapshot, number>>;
+
+/**
+ * Copies the informers' maps into arrays; a kind with no map (not watched) is empty. Given the
+ * previous snapshot and the change counters then and now, a kind that did not change keeps its
+ * previous array: the same reference, which derive uses to skip work.
+ */
+export function snapshotOf(maps: Partial<ObjectMaps>, reuse?: { previous: Snapshot; then: Versions; now: Versions }): Snapshot {
+  const out = {} as Record<keyof Snapshot, unknown[]>;
+  for (const kind of SNAPSHOT_KINDS) {
+    const unchanged = reuse && reuse.now[kind] !== undefined && reuse.now[kind] === reuse.then[kind];
+    const map = maps[kind];
+    out[kind] = unchanged ? reuse.previous[kind] : map ? [...map.values()] : [];
+  }
+  return out as unknown as Snapshot;
 }

@@ -4,11 +4,10 @@
  * (d) Deployment conditions and status fields at completion and at a progress-deadline failure.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { useControlPlane, type Target } from './controlPlane.js';
-import { apply, deploymentManifest, getJson, kubectlOk, rolledOut, startSimTarget, waitFor, type SimTarget } from './diff.js';
+import { describe, it } from 'node:test';
+import type { Target } from './controlPlane.js';
+import { apply, deploymentManifest, getJson, kubectlOk, rolledOut, useSimAndControlPlane, waitFor, type NsTarget } from './diff.js';
 
-type NsTarget = Target & { namespace(p: string): Promise<string> };
 
 /** RS and pod names lose their hash; times, uids and IPs go. */
 function norm(text: string): string {
@@ -95,20 +94,7 @@ async function deadline(t: NsTarget) {
 }
 
 describe('differential: history, undo, Deployment status (sim vs real control plane)', { timeout: 600_000 }, () => {
-  const cp = useControlPlane();
-  let sim: SimTarget;
-  before(async () => {
-    sim = await startSimTarget(1);
-  });
-  after(async () => {
-    await sim?.stop();
-  });
-
-  const both = async <T>(f: (t: NsTarget) => Promise<T>) => {
-    const [s, c] = await Promise.all([f(sim), f(cp())]);
-    process.stderr.write(`# sim:     ${JSON.stringify(s)}\n# cluster: ${JSON.stringify(c)}\n`);
-    return { s, c };
-  };
+  const both = useSimAndControlPlane();
 
   it('(c) rollout history and undo: same output and result', async () => {
     const { s, c } = await both(history);

@@ -4,9 +4,8 @@
  * (b) the lines `kubectl rollout status` prints.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { useControlPlane, type Target } from './controlPlane.js';
-import { apply, deploymentManifest, earlyInSecond, kubectlOk, pushDistinct, rolledOut, startSimTarget, watchCollection, waitFor, type SimTarget } from './diff.js';
+import { describe, it } from 'node:test';
+import { apply, deploymentManifest, earlyInSecond, kubectlOk, pushDistinct, rolledOut, useSimAndControlPlane, watchCollection, waitFor, type NsTarget } from './diff.js';
 
 interface Run {
   pairs: string[];
@@ -14,7 +13,7 @@ interface Run {
 }
 
 /** Rolls `web` from v1 to v2 and records the RS pairs and the rollout status lines. */
-async function rollImage(t: Target & { namespace(p: string): Promise<string> }, opts: Parameters<typeof deploymentManifest>[2]): Promise<Run> {
+async function rollImage(t: NsTarget, opts: Parameters<typeof deploymentManifest>[2]): Promise<Run> {
   const ns = await t.namespace('roll');
   await apply(t, deploymentManifest(ns, 'web', { ...opts, image: 'registry.local/web:v1' }));
   await rolledOut(t, ns, 'web');
@@ -52,21 +51,9 @@ async function rollImage(t: Target & { namespace(p: string): Promise<string> }, 
 }
 
 describe('differential: rollouts (sim vs real control plane)', { timeout: 600_000 }, () => {
-  const cp = useControlPlane();
-  let sim: SimTarget;
-  before(async () => {
-    sim = await startSimTarget(1);
-  });
-  after(async () => {
-    await sim?.stop();
-  });
-
-  const both = async (opts: Parameters<typeof deploymentManifest>[2]) => {
-    const [s, c] = await Promise.all([rollImage(sim, opts), rollImage(cp(), opts)]);
-    process.stderr.write(`# sim pairs:     ${s.pairs.join(' ')}\n# cluster pairs: ${c.pairs.join(' ')}\n`);
-    process.stderr.write(`# sim status:\n#   ${s.statusLines.join('\n#   ')}\n# cluster status:\n#   ${c.statusLines.join('\n#   ')}\n`);
-    return { s, c };
-  };
+  const run = useSimAndControlPlane();
+  const both = (opts: Parameters<typeof deploymentManifest>[2]) =>
+    run((t) => rollImage(t, opts), (r) => `pairs ${r.pairs.join(' ')}\nstatus:\n${r.statusLines.join('\n')}`);
 
   it('replicas 10, maxSurge 25%, maxUnavailable 0: same (new, old) sequence and rollout status lines', async () => {
     const { s, c } = await both({ replicas: 10, maxSurge: '25%', maxUnavailable: 0, readyAfter: 1, minReadySeconds: 1 });

@@ -5,11 +5,9 @@
  * (g) PodDisruptionBudget status (minAvailable 75% of 4, maxUnavailable 1).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { useControlPlane, type Target } from './controlPlane.js';
-import { apply, deploymentManifest, getJson, kubectlOk, pushDistinct, rolledOut, serviceManifest, startSimTarget, waitFor, watchCollection, type SimTarget } from './diff.js';
+import { describe, it } from 'node:test';
+import { apply, deploymentManifest, getJson, kubectlOk, pushDistinct, rolledOut, serviceManifest, useSimAndControlPlane, waitFor, watchCollection, type NsTarget } from './diff.js';
 
-type NsTarget = Target & { namespace(p: string): Promise<string> };
 
 async function terminatingEndpoint(t: NsTarget) {
   const ns = await t.namespace('ep');
@@ -137,20 +135,7 @@ async function pdbStatus(t: NsTarget) {
 }
 
 describe('differential: endpoints, Jobs, PDBs (sim vs real control plane)', { timeout: 600_000 }, () => {
-  const cp = useControlPlane();
-  let sim: SimTarget;
-  before(async () => {
-    sim = await startSimTarget(1);
-  });
-  after(async () => {
-    await sim?.stop();
-  });
-
-  const both = async <T>(f: (t: NsTarget) => Promise<T>) => {
-    const [s, c] = await Promise.all([f(sim), f(cp())]);
-    process.stderr.write(`# sim:     ${JSON.stringify(s)}\n# cluster: ${JSON.stringify(c)}\n`);
-    return { s, c };
-  };
+  const both = useSimAndControlPlane();
 
   it('(e) a terminating pod: same EndpointSlice conditions and Endpoints membership', async () => {
     const { s, c } = await both(terminatingEndpoint);

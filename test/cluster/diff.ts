@@ -9,12 +9,37 @@ import { join } from 'node:path';
 import { Watch, type KubernetesObject } from '@kubernetes/client-node';
 import { Sim } from '../../src/sim/sim.js';
 import { service, zeroDowntimeDeployment } from '../../src/sim/scenarios.js';
-import { removeDir, targetFor, waitFor, type Target } from './controlPlane.js';
+import { after, before } from 'node:test';
+import { removeDir, targetFor, useControlPlane, waitFor, type Target } from './controlPlane.js';
 
 export interface SimTarget extends Target {
   sim: Sim;
   namespace(prefix: string): Promise<string>;
   stop(): Promise<void>;
+}
+
+/** A target that hands out fresh namespaces: the sim or the real control plane. */
+export type NsTarget = Target & { namespace(prefix: string): Promise<string> };
+
+/**
+ * For a describe block: the real control plane and a sim at speed 1, started before and stopped
+ * after. `both(f)` runs f on each at the same time and logs both results (describe them with
+ * `show`, default JSON) for a failing diff.
+ */
+export function useSimAndControlPlane() {
+  const cp = useControlPlane();
+  let sim: SimTarget;
+  before(async () => {
+    sim = await startSimTarget(1);
+  });
+  after(async () => {
+    await sim?.stop();
+  });
+  return async <T>(f: (t: NsTarget) => Promise<T>, show: (r: T) => string = (r) => JSON.stringify(r)) => {
+    const [s, c] = await Promise.all([f(sim), f(cp())]);
+    process.stderr.write(`# sim:\n#   ${show(s).split('\n').join('\n#   ')}\n# cluster:\n#   ${show(c).split('\n').join('\n#   ')}\n`);
+    return { s, c };
+  };
 }
 
 export async function startSimTarget(speed = 1): Promise<SimTarget> {

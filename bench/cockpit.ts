@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
-import { Cockpit } from '../src/store/cockpit.js';
+import { Cockpit } from '../src/engine/cockpit.js';
 import { renderCockpit } from '../views/run.js';
 import { Stdin } from '../test/views/harness.js';
 import { mib, ms, percentile, until } from './stats.js';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** Entry point: headless commands run from src/cli; the interactive cockpit renders from views/. */
 import { main, reportError, type CockpitLaunch } from '../src/cli/main.js';
-import { Cockpit } from '../src/store/cockpit.js';
+import { Cockpit } from '../src/engine/cockpit.js';
 import { ConfigError } from '../src/kube/config.js';
 import { UsageError } from '../src/cli/errors.js';
 

@@ -6,8 +6,8 @@
 import React, { useEffect, useMemo, useRef, useState } from 'react';
 import { Box, Text, useInput, useWindowSize } from 'ink';
 import { useStore } from 'zustand';
-import type { Intents } from '../src/store/cockpit.js';
-import type { ReleaseView } from '../src/store/derive.js';
+import type { Intents } from '../src/engine/cockpit.js';
+import type { ReleaseView } from '../src/derive/derive.js';
 import type { CockpitState, CockpitStore, ConnectionInfo, Health, UiState } from '../src/store/state.js';
 import { COMMANDS } from '../src/store/ui.js';
 import { activeBindings, GROUP_TITLE, hintsFor, type Group, type ReleaseAction } from './keymap.js';

@@ -1,7 +1,7 @@
 /** Small text formatters shared by the screens. Pure. */
 import type { Budget } from '../src/model/budget.js';
 import type { ReleaseKind } from '../src/model/releases.js';
-import type { DeploymentView, ReleaseView } from '../src/store/derive.js';
+import type { DeploymentView, ReleaseView } from '../src/derive/derive.js';
 
 /**
  * How a budget limit was resolved: `25% of 10, rounded up`, `0`, `Recreate`. Surge rounds up and

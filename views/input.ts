@@ -3,8 +3,8 @@
  * calls it from `useInput`, tests call it directly.
  */
 import type { Key } from 'ink';
-import type { Intents } from '../src/store/cockpit.js';
-import type { ReleaseView } from '../src/store/derive.js';
+import type { Intents } from '../src/engine/cockpit.js';
+import type { ReleaseView } from '../src/derive/derive.js';
 import type { CockpitStore } from '../src/store/state.js';
 import type { Dialog } from '../src/store/actionState.js';
 import {

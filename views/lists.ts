@@ -5,7 +5,7 @@
  */
 import type { CoreV1Event } from '@kubernetes/client-node';
 import type { DeploymentTraffic } from '../src/model/traffic.js';
-import type { JobView, ReleaseView, ServiceView, ViewModel } from '../src/store/derive.js';
+import type { JobView, ReleaseView, ServiceView, ViewModel } from '../src/derive/derive.js';
 import type { CockpitState, Screen } from '../src/store/state.js';
 import { matchesFilter, type UiContext } from '../src/store/ui.js';
 

@@ -4,9 +4,9 @@
  */
 import React from 'react';
 import { render } from 'ink';
-import type { Intents } from '../src/store/cockpit.js';
+import type { Intents } from '../src/engine/cockpit.js';
 import type { CockpitStore } from '../src/store/state.js';
-import type { ReleaseView } from '../src/store/derive.js';
+import type { ReleaseView } from '../src/derive/derive.js';
 import { App } from './App.js';
 import type { ReleaseAction } from './keymap.js';
 

@@ -7,7 +7,7 @@ import React, { createContext, useContext } from 'react';
 import type { GaugeLevel } from '../src/model/budget.js';
 import type { CheckLevel } from '../src/model/checklist.js';
 import type { PodTrafficState } from '../src/model/traffic.js';
-import type { VerdictLevel } from '../src/store/derive.js';
+import type { VerdictLevel } from '../src/derive/derive.js';
 
 export type Tone = 'good' | 'busy' | 'warn' | 'bad' | 'muted' | 'accent' | 'plain';
 

@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { ActionResult, ObjectRef } from './types.js';
-import { apiMessage } from './client.js';
+import { apiMessage } from '../kube/errors.js';
 
 export const AUDIT_COMPONENT = 'cutover';
 

@@ -4,7 +4,7 @@
  * scaled first and must be available before the other side shrinks, so serving capacity never drops.
  */
 import { DEFAULT_CANARY_STEPS, canarySplit, nextCanaryStep, previousCanaryStep, type CanarySplit } from '../model/index.js';
-import type { DeploymentView, ReleaseView } from '../store/derive.js';
+import type { DeploymentView, ReleaseView } from '../derive/derive.js';
 import { migrationGate } from './gate.js';
 import { requireRelease, type PlanInput } from './state.js';
 import type { ActionName, ObjectRef, PatchStep, Plan, Step, UndoSpec, WaitStep } from './types.js';

@@ -1,6 +1,7 @@
 /** The API calls actions make: fresh reads, guarded patches, creates, and waits driven by watches. */
 import { AppsV1Api, KubernetesObjectApi, PatchStrategy, Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { JsonPatchOp, ObjectRef } from './types.js';
+import { apiMessage, statusCode } from '../kube/errors.js';
 
 export class ActionError extends Error {}
 /** The object moved between the read and the write (409, or a failed resourceVersion test). */
@@ -166,23 +167,3 @@ export class ActionClient {
 
 export const describeRef = (ref: ObjectRef) => `${ref.kind.toLowerCase()} ${ref.namespace}/${ref.name}`;
 
-export function statusCode(err: unknown): number | undefined {
-  const e = err as { code?: unknown; statusCode?: unknown };
-  return typeof e?.code === 'number' ? e.code : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
-}
-
-/** The Status message of an API error, else the error's own message; one line. */
-export function apiMessage(err: unknown): string {
-  const e = err as { body?: unknown; message?: string; code?: number };
-  let body = e?.body;
-  if (typeof body === 'string') {
-    try {
-      body = JSON.parse(body);
-    } catch {
-      /* not JSON */
-    }
-  }
-  const msg = (body as { message?: string })?.message ?? e?.message ?? String(err);
-  const code = statusCode(err);
-  return `${msg.split('\n')[0]}${code ? ` (${code})` : ''}`;
-}

@@ -3,7 +3,7 @@
  * all the traffic), wait for the endpoints to move; and scale the idle colour as its own action.
  */
 import { formatEqualitySelector, type BlueGreenRelease } from '../model/index.js';
-import type { DeploymentView } from '../store/derive.js';
+import type { DeploymentView } from '../derive/derive.js';
 import { availableWait, notSteady, replicasPatch, waitTimeout } from './canary.js';
 import { migrationGate } from './gate.js';
 import { requireRelease, type PlanInput } from './state.js';

@@ -3,7 +3,7 @@
  * a version wait until the latest migration run for that version has completed.
  */
 import type { V1CronJob, V1Job } from '@kubernetes/client-node';
-import { MIGRATION_LABEL, type ReleaseView } from '../store/derive.js';
+import { MIGRATION_LABEL, type ReleaseView } from '../derive/derive.js';
 import type { PlanInput } from './state.js';
 
 /** Set on a migration run: the image the migration prepares the database for. */

@@ -8,8 +8,8 @@
  * for the release and annotated with the image it prepares for. Then a wait until it finishes.
  */
 import { CoreV1Api, type KubeConfig, type V1Job, type V1JobSpec, type V1Pod } from '@kubernetes/client-node';
-import { MIGRATION_LABEL, type ReleaseView } from '../store/derive.js';
-import { apiMessage } from './client.js';
+import { MIGRATION_LABEL, type ReleaseView } from '../derive/derive.js';
+import { apiMessage } from '../kube/errors.js';
 import { MIGRATION_IMAGE_ANNOTATION, migrationJobs } from './gate.js';
 import { findRelease, type PlanInput } from './state.js';
 import { refuse, type CreateStep, type Plan, type WaitStep } from './types.js';

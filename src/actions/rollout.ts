@@ -5,7 +5,7 @@
  */
 import type { V1Container, V1Deployment } from '@kubernetes/client-node';
 import { revisionOf } from '../model/index.js';
-import type { DeploymentView, ReleaseView } from '../store/derive.js';
+import type { DeploymentView, ReleaseView } from '../derive/derive.js';
 import { migrationGate } from './gate.js';
 import { show } from './paths.js';
 import { findRelease, type PlanInput } from './state.js';

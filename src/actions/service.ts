@@ -1,7 +1,7 @@
 /** Runs planned actions for the cockpit and the headless commands alike: execute, journal, audit. */
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { stateDir } from '../cli/paths.js';
+import { stateDir } from '../kube/paths.js';
 import { appendAuditLog, auditRecord, emitAuditEvent } from './audit.js';
 import { ActionClient } from './client.js';
 import { describeResult, executePlan } from './execute.js';

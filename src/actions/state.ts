@@ -2,9 +2,10 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { WATCHED_KINDS, lister } from '../kube/kinds.js';
 import type { ObjectMaps } from '../kube/watch.js';
-import { deriveViewModel, type ReleaseView, type ViewModel } from '../store/derive.js';
-import { snapshotOf, type Snapshot } from '../store/snapshot.js';
-import { ActionError, apiMessage } from './client.js';
+import { deriveViewModel, type ReleaseView, type ViewModel } from '../derive/derive.js';
+import { snapshotOf, type Snapshot } from '../derive/snapshot.js';
+import { ActionError } from './client.js';
+import { apiMessage } from '../kube/errors.js';
 
 export interface PlanInput {
   namespace: string;

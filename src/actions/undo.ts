@@ -10,7 +10,7 @@
 import type { KubernetesObject, V1Deployment, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, templatesEqualIgnoringHash, timestampMillis } from '../model/index.js';
-import type { Snapshot } from '../store/snapshot.js';
+import type { Snapshot } from '../derive/snapshot.js';
 import { planCanaryUndo } from './canary.js';
 import { planFlipUndo } from './flip.js';
 import type { JournalEntry } from './journal.js';

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { Sim } from '../sim/sim.js';
 import { SCENARIOS, installLoad, installScenario } from '../sim/scenarios.js';
 import { UsageError, parsePositiveInt, parsePositiveNumber } from './errors.js';
-import { stateDir } from './paths.js';
+import { stateDir } from '../kube/paths.js';
 
 export const SIM_HELP = `Usage: cutover sim [options]
 

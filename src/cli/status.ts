@@ -1,6 +1,6 @@
 /** `cutover status`: the cockpit's model for scripts and CI. */
 import { parseArgs } from 'node:util';
-import { Cockpit } from '../store/cockpit.js';
+import { Cockpit } from '../engine/cockpit.js';
 import type { CockpitState } from '../store/state.js';
 import { CONNECT_OPTIONS, resolveTarget } from './connectFlags.js';
 import { UsageError } from './errors.js';

@@ -1,5 +1,5 @@
 /** `cutover status` output: the cockpit's view model as plain text or JSON. Pure. */
-import type { DeploymentView, ReleaseView, ViewModel } from '../store/derive.js';
+import type { DeploymentView, ReleaseView, ViewModel } from '../derive/derive.js';
 import { formatIntOrPercent } from '../model/index.js';
 
 export interface ReportOptions {

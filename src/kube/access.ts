@@ -4,7 +4,7 @@
  * the write fail with a 403 after the confirm dialog.
  */
 import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { apiMessage } from '../actions/client.js';
+import { apiMessage } from './errors.js';
 
 /** What the release actions write. */
 export type Permission = 'patchDeployments' | 'patchServices' | 'createJobs';

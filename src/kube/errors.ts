@@ -52,3 +52,24 @@ function parseBody(body: unknown): { message?: string } | undefined {
 }
 
 const firstLine = (s: string) => s.split('\n')[0].slice(0, 300);
+
+export function statusCode(err: unknown): number | undefined {
+  const e = err as { code?: unknown; statusCode?: unknown };
+  return typeof e?.code === 'number' ? e.code : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+}
+
+/** The Status message of an API error, else the error's own message; one line. */
+export function apiMessage(err: unknown): string {
+  const e = err as { body?: unknown; message?: string; code?: number };
+  let body = e?.body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      /* not JSON */
+    }
+  }
+  const msg = (body as { message?: string })?.message ?? e?.message ?? String(err);
+  const code = statusCode(err);
+  return `${msg.split('\n')[0]}${code ? ` (${code})` : ''}`;
+}

@@ -1,8 +1,8 @@
 /** The cockpit's single store: cluster view model, connection health and UI state. Views subscribe with selectors. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Failure } from '../kube/errors.js';
-import { emptyViewModel, type ViewModel } from './derive.js';
-import { emptySnapshot, type Snapshot } from './snapshot.js';
+import { emptyViewModel, type ViewModel } from '../derive/derive.js';
+import { emptySnapshot, type Snapshot } from '../derive/snapshot.js';
 import { initialActions, type ActionsState } from './actionState.js';
 
 export type Screen = 'releases' | 'release' | 'services' | 'jobs' | 'events';

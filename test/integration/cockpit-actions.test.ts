@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Sim } from '../../src/sim/sim.js';
 import { installScenario } from '../../src/sim/scenarios.js';
-import { Cockpit } from '../../src/store/cockpit.js';
+import { Cockpit } from '../../src/engine/cockpit.js';
 import type { Dialog } from '../../src/store/actionState.js';
 import { KUBECTL, waitFor } from '../helpers/sim.js';
 

@@ -21,10 +21,10 @@ import type {
   V1ReplicaSet,
   V1Service,
 } from '@kubernetes/client-node';
-import { deriveViewModel, type ViewModel } from '../../src/store/derive.js';
-import type { Snapshot } from '../../src/store/snapshot.js';
+import { deriveViewModel, type ViewModel } from '../../src/derive/derive.js';
+import type { Snapshot } from '../../src/derive/snapshot.js';
 import { createCockpitStore, type CockpitStore, type ConnectionInfo, type Health } from '../../src/store/state.js';
-import type { Intents } from '../../src/store/cockpit.js';
+import type { Intents } from '../../src/engine/cockpit.js';
 import type { Notice } from '../../src/store/state.js';
 
 export const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);

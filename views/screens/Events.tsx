@@ -1,7 +1,7 @@
 /** The event stream, newest first. */
 import React from 'react';
 import type { CoreV1Event } from '@kubernetes/client-node';
-import { eventTime } from '../../src/store/derive.js';
+import { eventTime } from '../../src/derive/derive.js';
 import { Table, type Column } from '../widgets/Table.js';
 import { seg, type Line } from '../widgets/Lines.js';
 import { age } from '../text.js';

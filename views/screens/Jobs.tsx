@@ -1,6 +1,6 @@
 /** Jobs, migrations first, with state and counts. */
 import React from 'react';
-import type { JobView } from '../../src/store/derive.js';
+import type { JobView } from '../../src/derive/derive.js';
 import { Table, type Column } from '../widgets/Table.js';
 import { jobTone } from '../theme.js';
 import { age } from '../text.js';

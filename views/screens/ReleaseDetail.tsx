@@ -5,7 +5,7 @@
 import React, { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import type { DeploymentView, PodRow, ReleaseView } from '../../src/store/derive.js';
+import type { DeploymentView, PodRow, ReleaseView } from '../../src/derive/derive.js';
 import { Gauge } from '../widgets/Gauge.js';
 import { Bar } from '../widgets/Bar.js';
 import { Table, type Column } from '../widgets/Table.js';

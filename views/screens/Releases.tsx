@@ -1,6 +1,6 @@
 /** One row per release: numbers of the Deployment that moves (or the canary / live colour). */
 import React from 'react';
-import type { ReleaseView } from '../../src/store/derive.js';
+import type { ReleaseView } from '../../src/derive/derive.js';
 import { Table, type Column } from '../widgets/Table.js';
 import { GAUGE_TONE, GAUGE_WORD, VERDICT_SYMBOL, VERDICT_TONE } from '../theme.js';
 import { countsText, KIND_MARK, revisionText, shortStatus } from '../format.js';

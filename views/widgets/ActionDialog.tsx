@@ -6,7 +6,7 @@
 import React from 'react';
 import { Box } from 'ink';
 import type { Dialog } from '../../src/store/actionState.js';
-import type { ViewModel } from '../../src/store/derive.js';
+import type { ViewModel } from '../../src/derive/derive.js';
 import type { Plan, Step } from '../../src/actions/types.js';
 import { Lines, seg, type Line } from './Lines.js';
 import { stringWidth } from '../text.js';

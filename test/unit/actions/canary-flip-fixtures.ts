@@ -1,8 +1,8 @@
 /** Hand-built PlanInput fixtures for the canary and blue-green plan tests. */
 import type { V1Deployment, V1Job, V1Service } from '@kubernetes/client-node';
 import type { PlanInput } from '../../../src/actions/state.js';
-import { deriveViewModel } from '../../../src/store/derive.js';
-import { emptySnapshot } from '../../../src/store/snapshot.js';
+import { deriveViewModel } from '../../../src/derive/derive.js';
+import { emptySnapshot } from '../../../src/derive/snapshot.js';
 
 export const NS = 'shop';
 export const NOW = Date.parse('2026-01-01T00:00:00Z');

@@ -1,8 +1,8 @@
 /** PlanInput fixtures with ReplicaSet histories, for the rollout, undo and migrate plan tests. */
 import type { V1Deployment, V1Job, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { PlanInput } from '../../../src/actions/state.js';
-import { deriveViewModel } from '../../../src/store/derive.js';
-import { emptySnapshot } from '../../../src/store/snapshot.js';
+import { deriveViewModel } from '../../../src/derive/derive.js';
+import { emptySnapshot } from '../../../src/derive/snapshot.js';
 import { NOW, NS, deploy, svc, type DeployOpts } from './canary-flip-fixtures.js';
 
 export { NOW, NS, deploy, svc };

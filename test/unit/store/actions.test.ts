@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ActionController, confirmNameOf, imageDeployment, isGateRefusal } from '../../../src/store/actions.js';
+import { ActionController, confirmNameOf, imageDeployment, isGateRefusal } from '../../../src/engine/controller.js';
 import type { Dialog } from '../../../src/store/actionState.js';
 import { fixtureStore, NS } from '../../views/fixtures.js';
 

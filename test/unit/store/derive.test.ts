@@ -5,8 +5,8 @@ import { Sim } from '../../../src/sim/sim.js';
 import { VirtualClock } from '../../../src/sim/clock.js';
 import { R } from '../../../src/sim/resources.js';
 import { installScenario } from '../../../src/sim/scenarios.js';
-import { deriveViewModel, type TrackedHistory, type ViewModel } from '../../../src/store/derive.js';
-import { snapshotOf } from '../../../src/store/snapshot.js';
+import { deriveViewModel, type TrackedHistory, type ViewModel } from '../../../src/derive/derive.js';
+import { snapshotOf } from '../../../src/derive/snapshot.js';
 import type { ObjectMaps } from '../../../src/kube/watch.js';
 
 /** Derives the view model from the sim's store, as a cockpit flush would from its informers. */

@@ -7,12 +7,12 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { connect, type Connection } from '../kube/config.js';
 import { ClusterWatch } from '../kube/watch.js';
 import { WATCHED_KINDS } from '../kube/kinds.js';
-import { deriveViewModel } from './derive.js';
-import { FlushScheduler } from './scheduler.js';
-import { snapshotOf, type Versions } from './snapshot.js';
-import { createCockpitStore, initialUi, type CockpitStore, type Notice } from './state.js';
-import { ActionController } from './actions.js';
-import type { ActionKey, DialogInput } from './actionState.js';
+import { deriveViewModel } from '../derive/derive.js';
+import { FlushScheduler } from '../store/scheduler.js';
+import { snapshotOf, type Versions } from '../derive/snapshot.js';
+import { createCockpitStore, initialUi, type CockpitStore, type Notice } from '../store/state.js';
+import { ActionController } from './controller.js';
+import type { ActionKey, DialogInput } from '../store/actionState.js';
 
 export interface CockpitOptions {
   kc: KubeConfig;

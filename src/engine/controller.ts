@@ -21,9 +21,9 @@ import { refuse, type Plan } from '../actions/types.js';
 import { listRevisions, planUndoLastAction, planUndoToRevision } from '../actions/undo.js';
 import { checkAccess, describePermission } from '../kube/access.js';
 import { isProductionContext } from '../kube/config.js';
-import { NEEDS, type ActionKey, type ActionRequest, type ActionsState, type Dialog, type DialogInput } from './actionState.js';
-import type { DeploymentView, ReleaseView } from './derive.js';
-import type { CockpitStore, Notice } from './state.js';
+import { NEEDS, type ActionKey, type ActionRequest, type ActionsState, type Dialog, type DialogInput } from '../store/actionState.js';
+import type { DeploymentView, ReleaseView } from '../derive/derive.js';
+import type { CockpitStore, Notice } from '../store/state.js';
 
 export { parseCanarySteps };
 

@@ -8,26 +8,11 @@ import assert from 'node:assert/strict';
 import { Sim } from '../../src/sim/sim.js';
 import { VirtualClock } from '../../src/sim/clock.js';
 import { installScenario } from '../../src/sim/scenarios.js';
-import { R } from '../../src/sim/resources.js';
 import { deriveViewModel, type ViewModel } from '../../src/derive/derive.js';
-import type { Snapshot } from '../../src/derive/snapshot.js';
+import { snapshotOfSim } from '../helpers/snapshot.js';
 import { createCockpitStore } from '../../src/store/state.js';
 import { CONNECTION, recordingIntents } from './fixtures.js';
 import { renderApp, linesOf, KEYS } from './harness.js';
-
-function snapshotOf(sim: Sim): Snapshot {
-  const list = <T,>(rt: (typeof R)[keyof typeof R]) => sim.store.list(rt) as unknown as T[];
-  return {
-    deployments: list(R.deployments),
-    replicasets: list(R.replicasets),
-    pods: list(R.pods),
-    services: list(R.services),
-    endpointslices: list(R.endpointslices),
-    jobs: list(R.jobs),
-    poddisruptionbudgets: list(R.pdbs),
-    events: list(R.events),
-  };
-}
 
 test('the demo cluster renders in the cockpit', async (t) => {
   const clock = new VirtualClock();
@@ -35,10 +20,10 @@ test('the demo cluster renders in the cockpit', async (t) => {
   try {
     installScenario(sim, 'demo');
     let view: ViewModel | undefined;
-    let snapshot = snapshotOf(sim);
+    let snapshot = snapshotOfSim(sim);
     for (let i = 0; i < 6; i++) {
       await sim.advance(5_000);
-      snapshot = snapshotOf(sim);
+      snapshot = snapshotOfSim(sim);
       view = deriveViewModel(snapshot, view?.histories ?? new Map(), clock.now());
     }
     if (snapshot.replicasets.length === 0 || !snapshot.pods.some((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) {

@@ -1,21 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { KubernetesObject } from '@kubernetes/client-node';
 import { Sim } from '../../../src/sim/sim.js';
 import { VirtualClock } from '../../../src/sim/clock.js';
 import { R } from '../../../src/sim/resources.js';
 import { installScenario } from '../../../src/sim/scenarios.js';
 import { deriveViewModel, type TrackedHistory, type ViewModel } from '../../../src/derive/derive.js';
-import { snapshotOf } from '../../../src/derive/snapshot.js';
-import type { ObjectMaps } from '../../../src/kube/watch.js';
+import { snapshotOfSim } from '../../helpers/snapshot.js';
 
 /** Derives the view model from the sim's store, as a cockpit flush would from its informers. */
 function flush(sim: Sim, histories: Map<string, TrackedHistory>): ViewModel {
-  const kinds = { deployments: R.deployments, replicasets: R.replicasets, pods: R.pods, services: R.services, endpointslices: R.endpointslices, jobs: R.jobs, poddisruptionbudgets: R.pdbs, events: R.events };
-  const maps = Object.fromEntries(
-    Object.entries(kinds).map(([k, rt]) => [k, new Map(sim.store.list(rt, 'default').map((o) => [o.metadata.uid!, o as KubernetesObject]))]),
-  ) as ObjectMaps;
-  return deriveViewModel(snapshotOf(maps), histories, sim.clock.now());
+  return deriveViewModel(snapshotOfSim(sim, 'default'), histories, sim.clock.now());
 }
 
 async function steps(sim: Sim, ms: number, every: number, onFlush: (v: ViewModel) => void, histories: Map<string, TrackedHistory>) {

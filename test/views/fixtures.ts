@@ -332,6 +332,7 @@ function buildSnapshot(step = 3): Snapshot {
     services,
     endpointslices: slices,
     jobs,
+    cronjobs: [],
     poddisruptionbudgets: [pdb],
     events,
   };

@@ -66,7 +66,7 @@ describe('planFlip', () => {
   it('with scaleOldTo: a second write scales the old colour after the endpoints moved', () => {
     const p = planFlip(blueGreenInput(), 'pay', { scaleOldTo: 2, wait: true });
     assert.deepEqual(
-      p.steps.map((s) => (s.kind === 'patch' ? `patch:${s.target.kind}/${s.target.name}` : `wait:${s.until.type}`)),
+      p.steps.map((s) => (s.kind === 'wait' ? `wait:${s.until.type}` : `${s.kind}:${s.target.kind}/${s.target.name}`)),
       ['patch:Service/pay', 'wait:endpoints-switched', 'patch:Deployment/pay-blue', 'wait:deployment-available'],
     );
     assert.deepEqual((p.steps[2] as PatchStep).patch, { spec: { replicas: 2 } });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R } from '../../../src/sim/resources.js';
-import { countWrites, createPod, createService, endpointsOf, epByPod, newSim, setPodStatus, slicesOf } from './helpers.js';
+import { countWrites, createPod, createService, endpointsOf, epByPod, nameOf, newSim, setPodStatus, slicesOf } from './helpers.js';
 
 test('endpoint conditions: ready -> terminating(serving) -> terminating(not serving) -> gone', async () => {
   const sim = newSim();
@@ -21,10 +21,10 @@ test('endpoint conditions: ready -> terminating(serving) -> terminating(not serv
   const s = slices[0];
   assert.equal(s.addressType, 'IPv4');
   assert.equal(s.metadata.generateName, 'web-');
-  assert.match(s.metadata.name, /^web-[a-z0-9]{5}$/);
-  assert.equal(s.metadata.labels['kubernetes.io/service-name'], 'web');
-  assert.equal(s.metadata.labels['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io');
-  assert.equal(s.metadata.labels.app, 'web', 'service labels copied');
+  assert.match(nameOf(s), /^web-[a-z0-9]{5}$/);
+  assert.equal(s.metadata.labels?.['kubernetes.io/service-name'], 'web');
+  assert.equal(s.metadata.labels?.['endpointslice.kubernetes.io/managed-by'], 'endpointslice-controller.k8s.io');
+  assert.equal(s.metadata.labels?.app, 'web', 'service labels copied');
   const svc = sim.store.get(R.services, 'default', 'web')!;
   assert.deepEqual(s.metadata.ownerReferences, [{ apiVersion: 'v1', kind: 'Service', name: 'web', uid: svc.metadata.uid, controller: true, blockOwnerDeletion: true }]);
   assert.deepEqual(s.ports, [{ name: 'http', port: 8080, protocol: 'TCP' }], 'named targetPort resolved via container port');

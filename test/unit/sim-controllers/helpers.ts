@@ -71,6 +71,12 @@ export function newSim(kinds?: (new (ctx: SimContext) => Controller)[]): Harness
   return new Harness(kinds);
 }
 
+/** An object's name; the store names every object it holds, so a missing one is a broken test setup. */
+export function nameOf(o: Obj): string {
+  if (!o.metadata.name) throw new Error(`object without a name: ${JSON.stringify(o.metadata)}`);
+  return o.metadata.name;
+}
+
 let ipSeq = 1;
 export const nextIP = () => `10.244.${Math.floor(ipSeq / 250) % 250}.${(ipSeq++ % 250) + 1}`;
 

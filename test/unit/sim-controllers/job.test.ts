@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { R } from '../../../src/sim/resources.js';
 import type { Obj } from '../../../src/sim/store.js';
-import { newSim, setPodStatus, type Sim } from './helpers.js';
+import { nameOf, newSim, setPodStatus, type Sim } from './helpers.js';
 
 function createJob(sim: Sim, name: string, spec: Record<string, unknown> = {}): Obj {
   return sim.store.create(R.jobs, {
@@ -37,12 +37,12 @@ test('job success: pod from the template, SuccessCriteriaMet then Complete', asy
   const pods = podsOf(sim, 'migrate');
   assert.equal(pods.length, 1);
   const pod = pods[0];
-  assert.match(pod.metadata.name, /^migrate-[a-z0-9]{5}$/);
-  assert.equal(pod.metadata.labels['batch.kubernetes.io/job-name'], 'migrate');
-  assert.equal(pod.metadata.labels['job-name'], 'migrate');
-  assert.equal(pod.metadata.labels['batch.kubernetes.io/controller-uid'], j0.metadata.uid);
-  assert.equal(pod.metadata.labels['controller-uid'], j0.metadata.uid);
-  assert.equal(pod.metadata.labels.app, 'migrate');
+  assert.match(nameOf(pod), /^migrate-[a-z0-9]{5}$/);
+  assert.equal(pod.metadata.labels?.['batch.kubernetes.io/job-name'], 'migrate');
+  assert.equal(pod.metadata.labels?.['job-name'], 'migrate');
+  assert.equal(pod.metadata.labels?.['batch.kubernetes.io/controller-uid'], j0.metadata.uid);
+  assert.equal(pod.metadata.labels?.['controller-uid'], j0.metadata.uid);
+  assert.equal(pod.metadata.labels?.app, 'migrate');
   assert.deepEqual(pod.metadata.finalizers, ['batch.kubernetes.io/job-tracking']);
   assert.deepEqual(pod.metadata.ownerReferences, [{ apiVersion: 'batch/v1', kind: 'Job', name: 'migrate', uid: j0.metadata.uid, controller: true, blockOwnerDeletion: true }]);
   let j = job(sim, 'migrate');
@@ -52,12 +52,12 @@ test('job success: pod from the template, SuccessCriteriaMet then Complete', asy
   assert.ok(j.status.startTime);
   assert.deepEqual(j.status.uncountedTerminatedPods, {});
 
-  setPodStatus(sim, 'default', pod.metadata.name, { ready: true });
+  setPodStatus(sim, 'default', nameOf(pod), { ready: true });
   await sim.settle();
   assert.equal(job(sim, 'migrate').status.ready, 1);
 
   await sim.advance(5000);
-  setPodStatus(sim, 'default', pod.metadata.name, { phase: 'Succeeded' });
+  setPodStatus(sim, 'default', nameOf(pod), { phase: 'Succeeded' });
   await sim.settle();
   j = job(sim, 'migrate');
   assert.equal(j.status.succeeded, 1);
@@ -75,7 +75,7 @@ test('job success: pod from the template, SuccessCriteriaMet then Complete', asy
   const firstComplete = history.findIndex((c) => c.includes('Complete'));
   assert.ok(firstSCM >= 0 && firstComplete > firstSCM, JSON.stringify(history));
   assert.ok(!history[firstSCM].includes('Complete'));
-  assert.equal(sim.store.get(R.pods, 'default', pod.metadata.name)!.metadata.finalizers, undefined, 'finalizer removed once counted');
+  assert.equal(sim.store.get(R.pods, 'default', nameOf(pod))!.metadata.finalizers, undefined, 'finalizer removed once counted');
   const ev = events(sim, 'migrate');
   assert.ok(ev.includes(`Normal SuccessfulCreate: Created pod: ${pod.metadata.name}`), ev.join('\n'));
   assert.ok(ev.includes('Normal Completed: Job completed'), ev.join('\n'));
@@ -88,9 +88,9 @@ test('backoffLimit 0: first failure fails the Job (FailureTarget then Failed)', 
   createJob(sim, 'once', { backoffLimit: 0 });
   await sim.settle();
   const [pod] = podsOf(sim, 'once');
-  setPodStatus(sim, 'default', pod.metadata.name, { ready: true });
+  setPodStatus(sim, 'default', nameOf(pod), { ready: true });
   await sim.settle();
-  setPodStatus(sim, 'default', pod.metadata.name, { phase: 'Failed', exitCode: 1 });
+  setPodStatus(sim, 'default', nameOf(pod), { phase: 'Failed', exitCode: 1 });
   await sim.settle();
   await sim.advance(60_000);
   const j = job(sim, 'once');
@@ -117,7 +117,7 @@ test('backoffLimit 2: retries with 10 s then 20 s backoff, fails on the third fa
   const failLatest = async () => {
     const active = podsOf(sim, 'retry').filter((p) => !['Failed', 'Succeeded'].includes(p.status?.phase));
     assert.equal(active.length, 1);
-    setPodStatus(sim, 'default', active[0].metadata.name, { phase: 'Failed' });
+    setPodStatus(sim, 'default', nameOf(active[0]), { phase: 'Failed' });
     await sim.settle();
   };
   await failLatest();
@@ -150,10 +150,10 @@ test('activeDeadlineSeconds: active pod deleted, Failed with DeadlineExceeded af
   await sim.settle();
   const [pod] = podsOf(sim, 'slow');
   // Bind it as the scheduler would, so deletion is graceful.
-  sim.store.mutate(R.pods, 'default', pod.metadata.name, (p) => {
+  sim.store.mutate(R.pods, 'default', nameOf(pod), (p) => {
     p.spec.nodeName = 'sim-node-2';
   });
-  setPodStatus(sim, 'default', pod.metadata.name, { ready: true });
+  setPodStatus(sim, 'default', nameOf(pod), { ready: true });
   await sim.settle();
   await sim.advance(29_000);
   assert.equal(cond(job(sim, 'slow'), 'FailureTarget'), undefined);
@@ -162,13 +162,13 @@ test('activeDeadlineSeconds: active pod deleted, Failed with DeadlineExceeded af
   assert.equal(cond(j, 'FailureTarget')?.reason, 'DeadlineExceeded');
   assert.equal(cond(j, 'FailureTarget')?.message, 'Job was active longer than specified deadline');
   // The pod is scheduled, so it terminates gracefully; the terminal condition waits for it.
-  const p = sim.store.get(R.pods, 'default', pod.metadata.name)!;
+  const p = sim.store.get(R.pods, 'default', nameOf(pod))!;
   assert.ok(p.metadata.deletionTimestamp);
   assert.equal(cond(j, 'Failed'), undefined);
   assert.equal(j.status.terminating, 1);
   // The kubelet would finish the pod: terminal status then removal.
-  setPodStatus(sim, 'default', pod.metadata.name, { phase: 'Failed' });
-  sim.store.remove(R.pods, 'default', pod.metadata.name);
+  setPodStatus(sim, 'default', nameOf(pod), { phase: 'Failed' });
+  sim.store.remove(R.pods, 'default', nameOf(pod));
   await sim.settle();
   j = job(sim, 'slow');
   assert.equal(cond(j, 'Failed')?.reason, 'DeadlineExceeded');
@@ -204,13 +204,13 @@ test('completions 3, parallelism 2: at most 2 active, completes after 3 successe
   createJob(sim, 'batch', { completions: 3, parallelism: 2 });
   await sim.settle();
   assert.equal(podsOf(sim, 'batch').length, 2);
-  for (const p of podsOf(sim, 'batch')) setPodStatus(sim, 'default', p.metadata.name, { phase: 'Succeeded' });
+  for (const p of podsOf(sim, 'batch')) setPodStatus(sim, 'default', nameOf(p), { phase: 'Succeeded' });
   await sim.settle();
   assert.equal(job(sim, 'batch').status.succeeded, 2);
   const rest = podsOf(sim, 'batch').filter((p) => p.status?.phase !== 'Succeeded');
   assert.equal(rest.length, 1, 'only one more pod for the last completion');
   assert.equal(cond(job(sim, 'batch'), 'Complete'), undefined);
-  setPodStatus(sim, 'default', rest[0].metadata.name, { phase: 'Succeeded' });
+  setPodStatus(sim, 'default', nameOf(rest[0]), { phase: 'Succeeded' });
   await sim.settle();
   assert.equal(job(sim, 'batch').status.succeeded, 3);
   assert.equal(cond(job(sim, 'batch'), 'Complete')?.status, 'True');

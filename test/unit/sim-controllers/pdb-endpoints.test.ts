@@ -138,8 +138,8 @@ test('Endpoints: ready in addresses, unready in notReadyAddresses, terminating l
   setPodStatus(sim, 'default', 'web-c', { ready: true, ip: '10.244.1.4' });
   await sim.settle();
   let ep = sim.store.get(R.endpoints, 'default', 'web')!;
-  assert.equal(ep.metadata.labels['endpoints.kubernetes.io/managed-by'], 'endpoint-controller');
-  assert.equal(ep.metadata.labels.app, 'web');
+  assert.equal(ep.metadata.labels?.['endpoints.kubernetes.io/managed-by'], 'endpoint-controller');
+  assert.equal(ep.metadata.labels?.app, 'web');
   assert.equal(ep.subsets.length, 1);
   assert.deepEqual(ep.subsets[0].addresses.map((a: any) => a.ip), ['10.244.1.2', '10.244.1.4']);
   assert.deepEqual(ep.subsets[0].notReadyAddresses.map((a: any) => a.ip), ['10.244.1.3']);
@@ -184,6 +184,6 @@ test('Endpoints over 1000 addresses are truncated and annotated', async () => {
   const n = ep.subsets.reduce((acc: number, s: any) => acc + (s.addresses?.length ?? 0) + (s.notReadyAddresses?.length ?? 0), 0);
   assert.equal(n, 1000);
   assert.equal(ep.subsets[0].addresses.length, 503, 'ready addresses kept first');
-  assert.equal(ep.metadata.annotations['endpoints.kubernetes.io/over-capacity'], 'truncated');
+  assert.equal(ep.metadata.annotations?.['endpoints.kubernetes.io/over-capacity'], 'truncated');
   await sim.stop();
 });

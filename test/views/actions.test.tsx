@@ -15,7 +15,7 @@ import { ActionController } from '../../src/engine/controller.js';
 import type { Intents } from '../../src/engine/cockpit.js';
 import type { CockpitStore } from '../../src/store/state.js';
 import { planFlip } from '../../src/actions/flip.js';
-import { fixtureStore, recordingIntents, NS } from './fixtures.js';
+import { fixtureStore, recordingIntents, NS } from '../helpers/fixtures.js';
 import { renderApp, linesOf, KEYS, type Rendered } from './harness.js';
 import { KEYMAP } from '../../views/keymap.js';
 

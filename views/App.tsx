@@ -142,7 +142,7 @@ function Screen({ state, width, height }: { state: ScreenState; width: number; h
   const cursor = ui.cursor[ui.screen] ?? 0;
   switch (ui.screen) {
     case 'releases':
-      return <Releases rows={releaseRows(view, ui.filter)} cursor={cursor} width={width} height={height} allNamespaces={all} filtered={filtered} />;
+      return <Releases rows={releaseRows(view, ui.filter)} cursor={cursor} width={width} height={height} allNamespaces={all} filtered={filtered} syncing={view.syncing} />;
     case 'services':
       return <Services rows={serviceRows(view, ui.filter)} cursor={cursor} width={width} height={height} allNamespaces={all} filtered={filtered} />;
     case 'jobs':

@@ -1,7 +1,9 @@
 /** Small text formatters shared by the screens. Pure. */
 import type { Budget } from '../src/model/budget.js';
 import type { ReleaseKind } from '../src/model/releases.js';
-import type { DeploymentView, ReleaseView } from '../src/derive/derive.js';
+import type { DeploymentPhase } from '../src/model/releaseState.js';
+import type { DeploymentView, ReleaseCounts, ReleaseView } from '../src/derive/derive.js';
+import { GAUGE_TONE, GAUGE_WORD, type Tone } from './theme.js';
 
 /**
  * How a budget limit was resolved: `25% of 10, rounded up`, `0`, `Recreate`. Surge rounds up and
@@ -46,8 +48,39 @@ export function revisionText(d: DeploymentView): string {
 export const KIND_MARK: Record<ReleaseKind, string> = { rolling: '', canary: ' [canary]', bluegreen: ' [b/g]' };
 export const KIND_WORD: Record<ReleaseKind, string> = { rolling: 'rolling', canary: 'canary', bluegreen: 'blue-green' };
 
-export function countsText(d: DeploymentView): string {
-  return `${d.desired}/${d.updated}/${d.ready}/${d.available}`;
+/** Desired/updated/ready/available: a Deployment's, or a release's (see ReleaseView.counts). */
+export function countsText(c: ReleaseCounts): string {
+  return `${c.desired}/${c.updated}/${c.ready}/${c.available}`;
+}
+
+/** The IDLE cell of a blue-green row: the idle colour's readiness beside the live colour's numbers. */
+export function idleCell(r: ReleaseView): string {
+  return r.idle ? `${r.idle.colour} ${r.idle.ready}/${r.idle.desired}` : '-';
+}
+
+/** Short words for the phases in which a gauge is not held to its limit. */
+const PHASE_NOTE: Partial<Record<DeploymentPhase, string>> = { creating: 'creating', scaling: 'scaling', recreating: 'Recreate', paused: 'paused' };
+
+/**
+ * A release row's SURGE or UNAVAIL cell. A gauge is held to its limit only while a rollout moves;
+ * otherwise a scale or a creation shows its own progress (available of desired), never OVER.
+ */
+export function gaugeCell(r: ReleaseView, which: 'surge' | 'unavailable'): { text: string; tone: Tone } {
+  if (r.syncing) return { text: 'syncing', tone: 'muted' };
+  const d = r.primary;
+  const g = d.gauges[which];
+  if (g.judged || g.used === 0) return { text: `${g.used}/${g.limit} ${GAUGE_WORD[g.level]}`, tone: GAUGE_TONE[g.level] };
+  const note = PHASE_NOTE[d.phase];
+  if (which === 'unavailable' && note && d.serving) return { text: `${note} ${d.usage.available}/${d.desired}`, tone: d.phase === 'recreating' ? 'warn' : 'busy' };
+  return { text: `${g.used}/${g.limit}`, tone: 'muted' };
+}
+
+/** Why a Deployment's gauge is not held to its limit right now (undefined when it is, or nothing is used). */
+export function gaugeNote(d: DeploymentView, which: 'surge' | 'unavailable'): string | undefined {
+  const g = d.gauges[which];
+  if (g.judged || g.used === 0) return undefined;
+  if (!d.serving) return 'idle colour, not judged';
+  return `${PHASE_NOTE[d.phase] ?? d.phase}, not judged`;
 }
 
 /** The role of a Deployment inside its release: stable/canary, live/idle. */

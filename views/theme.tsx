@@ -48,10 +48,11 @@ const noColour = () => undefined;
 // ---- the words and symbols that carry each state without colour ----
 
 export const GAUGE_WORD: Record<GaugeLevel, string> = { ok: 'ok', at: 'AT', over: 'OVER!' };
-export const GAUGE_TONE: Record<GaugeLevel, Tone> = { ok: 'good', at: 'warn', over: 'bad' };
+/** Using the whole budget is what a rollout does, not a risk: only over the limit alarms. */
+export const GAUGE_TONE: Record<GaugeLevel, Tone> = { ok: 'good', at: 'busy', over: 'bad' };
 
-export const VERDICT_SYMBOL: Record<VerdictLevel, string> = { ok: '✓', progress: '→', warn: '!', fail: '✗' };
-export const VERDICT_TONE: Record<VerdictLevel, Tone> = { ok: 'good', progress: 'busy', warn: 'warn', fail: 'bad' };
+export const VERDICT_SYMBOL: Record<VerdictLevel, string> = { ok: '✓', progress: '→', warn: '!', fail: '✗', partial: '~' };
+export const VERDICT_TONE: Record<VerdictLevel, Tone> = { ok: 'good', progress: 'busy', warn: 'warn', fail: 'bad', partial: 'muted' };
 
 export const CHECK_WORD: Record<CheckLevel, string> = { pass: '✓ pass', warn: '! warn', fail: '✗ FAIL' };
 export const CHECK_TONE: Record<CheckLevel, Tone> = { pass: 'good', warn: 'warn', fail: 'bad' };

@@ -2,7 +2,7 @@
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { WATCHED_KINDS, lister } from '../kube/kinds.js';
 import type { ObjectMaps } from '../kube/watch.js';
-import { deriveViewModel, type ReleaseView, type ViewModel } from '../derive/derive.js';
+import { DeriveMemo, deriveViewModel, type ReleaseView, type ViewModel } from '../derive/derive.js';
 import { snapshotOf, type Snapshot } from '../derive/snapshot.js';
 import { ActionError } from './client.js';
 import { apiMessage } from '../kube/errors.js';
@@ -27,7 +27,7 @@ export async function loadState(kc: KubeConfig, namespace: string, now = Date.no
     }),
   );
   const snapshot = snapshotOf(maps);
-  return { namespace, snapshot, view: deriveViewModel(snapshot, new Map(), now), now };
+  return { namespace, snapshot, view: deriveViewModel(snapshot, new DeriveMemo(), now), now };
 }
 
 /** A release by its Service's name or any of its Deployments' names. */

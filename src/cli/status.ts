@@ -4,14 +4,15 @@ import { Cockpit } from '../engine/cockpit.js';
 import type { CockpitState } from '../store/state.js';
 import { CONNECT_OPTIONS, resolveTarget } from './connectFlags.js';
 import { UsageError } from './errors.js';
-import { formatReport, reportJson, selectReleases } from './statusReport.js';
+import { formatReport, releaseFailed, reportJson, selectReleases, statusExitCode } from './statusReport.js';
 
 export const STATUS_HELP = `Usage: cutover status [DEPLOYMENT|RELEASE] [-n NS | -A] [--json] [--watch] [--timeout SECONDS]
 
 Prints every release of the namespace: budgets, rollout status, traffic, verdict, and the
-zero-downtime checklist. With --watch, prints on every change until the rollout finishes
-(exit 0) or exceeds its progress deadline (exit 1). --timeout bounds the wait for the cluster
-to answer (default 15 s).
+zero-downtime checklist. With a name, exits 1 when that release's verdict is a failure
+(progress deadline exceeded, no ready endpoints, a traffic outage). With --watch, prints on
+every change until the rollout finishes (exit 0) or its verdict fails (exit 1). --timeout
+bounds the wait for the cluster to answer (default 15 s).
 `;
 
 export async function runStatus(argv: string[], out = process.stdout): Promise<number> {
@@ -37,7 +38,7 @@ export async function runStatus(argv: string[], out = process.stdout): Promise<n
       out.write(values.json ? JSON.stringify(reportJson(s.view, only)) + '\n' : formatReport(s.view, { namespaces: s.connection.namespace === undefined, only }));
     if (!values.watch) {
       print(state);
-      return only && selectReleases(state.view, only).length === 0 ? 1 : 0;
+      return statusExitCode(state.view, only);
     }
     let last = '';
     for (;;) {
@@ -49,7 +50,7 @@ export async function runStatus(argv: string[], out = process.stdout): Promise<n
       const releases = selectReleases(state.view, only);
       if (only && releases.length === 0) return 1;
       const deployments = releases.flatMap((r) => r.deployments);
-      if (deployments.some((d) => d.status.failed)) return 1;
+      if (releases.some(releaseFailed)) return 1;
       if (deployments.every((d) => d.status.done)) return 0;
       state = await nextFlush(cockpit);
     }

@@ -1,4 +1,4 @@
-/** `cutover status` output: the cockpit's view model as plain text or JSON. Pure. */
+/** `cutover status` output: the cockpit's view model as plain text or JSON, and its exit code. Pure. */
 import type { DeploymentView, ReleaseView, ViewModel } from '../derive/derive.js';
 import { formatIntOrPercent } from '../model/index.js';
 
@@ -13,6 +13,19 @@ export function selectReleases(view: ViewModel, only?: string): ReleaseView[] {
   if (!only) return view.releases;
   return view.releases.filter((r) => r.name === only || r.deployments.some((d) => d.name === only));
 }
+
+/**
+ * The exit code for the releases asked about: 1 when a name matches nothing or a release's verdict
+ * is a failure (a rollout past its deadline, no ready endpoints, an outage in its record), as
+ * `kubectl rollout status` exits 1 on a deadline; 0 otherwise. Without a name: 0 (a listing).
+ */
+export function statusExitCode(view: ViewModel, only?: string): number {
+  if (!only) return 0;
+  const releases = selectReleases(view, only);
+  return releases.length === 0 || releases.some(releaseFailed) ? 1 : 0;
+}
+
+export const releaseFailed = (r: ReleaseView): boolean => r.verdict.level === 'fail';
 
 const revisionText = (d: DeploymentView) => {
   const { fromRevision, toRevision } = d.replicaSets;
@@ -38,8 +51,8 @@ export function formatReport(view: ViewModel, opts: ReportOptions): string {
         String(d.updated),
         String(d.ready),
         String(d.available),
-        gaugeText(d.usage.surge),
-        gaugeText(d.usage.unavailable),
+        gaugeText(d.gauges.surge),
+        gaugeText(d.gauges.unavailable),
         trafficOf(r, d),
         r.verdict.text,
         d.status.text,
@@ -86,7 +99,12 @@ export function reportJson(view: ViewModel, only?: string): unknown {
       service: r.release.service ?? null,
       traffic: r.traffic ? r.traffic.byDeployment.map((t) => ({ deployment: t.deployment, ready: t.ready, share: t.share })) : null,
       trafficText: r.trafficText,
+      phase: r.phase,
+      trafficState: r.trafficState ?? null,
       verdict: r.verdict,
+      failed: releaseFailed(r),
+      counts: r.counts,
+      idle: r.idle ?? null,
       deployments: r.deployments.map((d) => ({
         name: d.name,
         images: d.images,
@@ -96,10 +114,12 @@ export function reportJson(view: ViewModel, only?: string): unknown {
         ready: d.ready,
         available: d.available,
         paused: d.paused,
-        surge: d.usage.surge,
-        unavailable: d.usage.unavailable,
+        phase: d.phase,
+        serving: d.serving,
+        surge: d.gauges.surge,
+        unavailable: d.gauges.unavailable,
         rolloutStatus: d.status,
-        availability: { verdict: d.availability.verdict, text: d.availability.text, minAvailable: d.availability.minAvailable?.value ?? null },
+        availability: { verdict: d.availability.verdict, text: d.availability.text, minAvailable: d.availability.minAvailable?.value ?? null, watchedSince: d.watchedSince ?? null },
         checklist: d.checklist.map((c) => ({ id: c.id, level: c.level, title: c.title, why: c.why, fix: c.fix })),
         pdbs: d.pdbs,
       })),

@@ -7,7 +7,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { connect, type Connection } from '../kube/config.js';
 import { ClusterWatch } from '../kube/watch.js';
 import { WATCHED_KINDS } from '../kube/kinds.js';
-import { deriveViewModel } from '../derive/derive.js';
+import { DeriveMemo, deriveViewModel, emptyViewModel, RELEASE_KINDS } from '../derive/derive.js';
 import { FlushScheduler } from '../store/scheduler.js';
 import { snapshotOf, type Versions } from '../derive/snapshot.js';
 import { createCockpitStore, initialUi, type CockpitStore, type Notice } from '../store/state.js';
@@ -55,6 +55,14 @@ export class Cockpit implements Intents {
   private conn: Connection;
   /** The watch's change counters at the last flush (reset with the watch). */
   private lastVersions: Versions = {};
+  /** What the last derive left for the next one (availability records, caches); one per watch. */
+  private memo = new DeriveMemo();
+  /**
+   * Start of the unbroken watch that verdicts cover: when the kinds releases depend on first
+   * synced, and again when a lost watch comes back (what happened meanwhile was not seen).
+   */
+  private observedSince?: number;
+  private watchGap = false;
   /** Plans, confirms and runs release actions; its state is `store.actions`. */
   actions: ActionController;
   onQuit: () => void = () => {};
@@ -148,7 +156,14 @@ export class Cockpit implements Intents {
     const versions = { ...watch.versions };
     const snapshot = snapshotOf(watch.objects, { previous: prev.snapshot, then: this.lastVersions, now: versions });
     this.lastVersions = versions;
-    const view = deriveViewModel(snapshot, prev.view, now);
+    const statuses = watch.statuses as Partial<Record<string, { synced: boolean }>>;
+    const synced = (kind: string) => statuses[kind]?.synced ?? true;
+    if (watch.lostSince !== undefined) this.watchGap = true;
+    else if (RELEASE_KINDS.every(synced) && (this.observedSince === undefined || this.watchGap)) {
+      this.observedSince = now;
+      this.watchGap = false;
+    }
+    const view = deriveViewModel(snapshot, this.memo, now, { synced, observedSince: this.observedSince });
     const failing = WATCHED_KINDS.map((k) => watch.statuses[k]).find((s) => s.failure && !s.denied);
     const denied = watch.denied;
     this.store.setState({
@@ -163,13 +178,16 @@ export class Cockpit implements Intents {
   private restart(change: () => void): void {
     void this.watch?.stop();
     this.lastVersions = {};
+    this.memo = new DeriveMemo();
+    this.observedSince = undefined;
+    this.watchGap = false;
     change();
     this.store.setState((s) => ({
       connection: this.connectionInfo(),
       health: { synced: false },
       ui: { ...initialUi(), notice: s.ui.notice },
       actions: { ...s.actions, access: undefined, dialog: s.actions.dialog?.kind === 'running' ? s.actions.dialog : null },
-      view: { ...s.view, releases: [], services: [], jobs: [], events: [], histories: new Map() },
+      view: emptyViewModel(),
     }));
     this.start();
   }

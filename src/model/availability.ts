@@ -6,6 +6,11 @@ export interface AvailabilitySample {
   readyEndpoints?: number;
   desired: number;
   maxUnavailable: number;
+  /**
+   * False when the reading counts for nothing (a Deployment being created, an idle colour, a
+   * planned Recreate): it is drawn but raises no incident.
+   */
+  judged?: boolean;
 }
 
 /** A run of identical samples, from `t` to `until`. */
@@ -47,7 +52,8 @@ function sameReading(a: AvailabilitySample, b: AvailabilitySample): boolean {
     a.available === b.available &&
     a.readyEndpoints === b.readyEndpoints &&
     a.desired === b.desired &&
-    a.maxUnavailable === b.maxUnavailable
+    a.maxUnavailable === b.maxUnavailable &&
+    (a.judged ?? true) === (b.judged ?? true)
   );
 }
 
@@ -56,12 +62,12 @@ export function availabilityFloor(sample: AvailabilitySample): number {
 }
 
 export function isBudgetBreach(sample: AvailabilitySample): boolean {
-  return sample.available < availabilityFloor(sample);
+  return sample.judged !== false && sample.available < availabilityFloor(sample);
 }
 
 /** Zero ready endpoints while pods are wanted; scaled to zero on purpose is not an outage. */
 export function isTrafficOutage(sample: AvailabilitySample): boolean {
-  return sample.readyEndpoints === 0 && sample.desired > 0;
+  return sample.judged !== false && sample.readyEndpoints === 0 && sample.desired > 0;
 }
 
 function lower(current: Low | undefined, value: number | undefined, t: number): Low | undefined {
@@ -94,8 +100,8 @@ export function appendSample(
   }
   return {
     points,
-    minAvailable: lower(history.minAvailable, sample.available, sample.t),
-    minReadyEndpoints: lower(history.minReadyEndpoints, sample.readyEndpoints, sample.t),
+    minAvailable: sample.judged === false ? history.minAvailable : lower(history.minAvailable, sample.available, sample.t),
+    minReadyEndpoints: sample.judged === false ? history.minReadyEndpoints : lower(history.minReadyEndpoints, sample.readyEndpoints, sample.t),
     firstBudgetBreach: history.firstBudgetBreach ?? (isBudgetBreach(sample) ? incident(sample) : undefined),
     firstTrafficOutage: history.firstTrafficOutage ?? (isTrafficOutage(sample) ? incident(sample) : undefined),
   };

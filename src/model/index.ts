@@ -10,3 +10,5 @@ export * from './availability.js';
 export * from './pdb.js';
 export * from './checklist.js';
 export * from './canary.js';
+export * from './releaseState.js';
+export * from './verdict.js';

@@ -21,7 +21,7 @@ import type {
   V1ReplicaSet,
   V1Service,
 } from '@kubernetes/client-node';
-import { deriveViewModel, type ViewModel } from '../../src/derive/derive.js';
+import { DeriveMemo, deriveViewModel, type ViewModel } from '../../src/derive/derive.js';
 import type { Snapshot } from '../../src/derive/snapshot.js';
 import { createCockpitStore, type CockpitStore, type ConnectionInfo, type Health } from '../../src/store/state.js';
 import type { Intents } from '../../src/engine/cockpit.js';
@@ -342,9 +342,10 @@ function buildSnapshot(step = 3): Snapshot {
 export function buildFixture(): Fixture {
   let view: ViewModel | undefined;
   let snapshot: Snapshot = buildSnapshot(0);
+  const memo = new DeriveMemo();
   for (let step = 0; step <= 3; step++) {
     snapshot = buildSnapshot(step);
-    view = deriveViewModel(snapshot, view?.histories ?? new Map(), NOW - (3 - step) * 10_000);
+    view = deriveViewModel(snapshot, memo, NOW - (3 - step) * 10_000, { observedSince: NOW - 3_600_000 });
   }
   return { snapshot, view: view! };
 }

@@ -88,6 +88,24 @@ describe('cutover status on failures', () => {
     }
   });
 
+  it('exits 1 when the release\'s verdict is a failure, as kubectl rollout status does; --json says the same', async () => {
+    const t = await startSim({ speed: 20 });
+    try {
+      installScenario(t.sim, 'stuck');
+      await waitFor(() => t.sim.store.get(R.deployments, 'default', 'search')?.status?.conditions?.some((c: { reason?: string }) => c.reason === 'ProgressDeadlineExceeded'), 40_000, 'the deadline to pass');
+      const r = await cutover(['status', 'search', '--kubeconfig', t.kubeconfigPath]);
+      assert.equal(r.code, 1, r.stdout + r.stderr);
+      assert.match(r.stdout, /search\s+search\s.*deadline exceeded/);
+      const j = await cutover(['status', 'search', '--json', '--kubeconfig', t.kubeconfigPath]);
+      assert.equal(j.code, 1, j.stderr);
+      const release = JSON.parse(j.stdout).releases[0];
+      assert.deepEqual([release.phase, release.verdict.level, release.verdict.text, release.failed], ['stuck', 'fail', 'deadline exceeded', true]);
+      assert.equal(release.deployments[0].phase, 'stuck');
+    } finally {
+      await t.stop();
+    }
+  });
+
   it('an unreachable cluster is one line saying what failed, not a stack trace', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cutover-status-'));
     const t = await startSim();

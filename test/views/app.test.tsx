@@ -30,11 +30,11 @@ test('releases screen: header, one row per release with budgets, traffic and ver
   const f = app.lastFrame();
   assert.match(f, /ctx prod-eu {2}ns shop-ns {2}server https:\/\/10\.0\.0\.1:6443/);
   assert.match(f, /✓ live/);
-  assert.match(f, /NAME\s+REV\s+D\/U\/R\/A\s+SURGE\s+UNAVAIL\s+TRAFFIC\s+VERDICT\s+ROLLOUT STATUS/);
-  assert.match(rowOf(f, /^.web /), /web\s+3 -> 4\s+10\/6\/10\/10\s+3\/3 AT\s+0\/0 ok\s+-\s+→ rolling\s+6 out of 10 new replicas/);
-  assert.match(rowOf(f, /search/), /search\s+4 -> 5\s+3\/1\/2\/2\s+0\/1 ok\s+1\/0 OVER!\s+-\s+✗ deadline exceeded/);
+  assert.match(f, /NAME\s+REV\s+D\/U\/R\/A\s+IDLE\s+SURGE\s+UNAVAIL\s+TRAFFIC\s+VERDICT\s+ROLLOUT STATUS/);
+  assert.match(rowOf(f, /^.web /), /web\s+3 -> 4\s+10\/6\/10\/10\s+-\s+3\/3 AT\s+0\/0 ok\s+-\s+→ rolling\s+6 out of 10 new replicas/);
+  assert.match(rowOf(f, /search/), /search\s+4 -> 5\s+3\/1\/2\/2\s+-\s+0\/1 ok\s+1\/0 OVER!\s+-\s+✗ deadline exceeded/);
   assert.match(rowOf(f, /shop \[/), /shop \[canary\].*canary 10%\s+✓ zero downtime kept/);
-  assert.match(rowOf(f, /pay/), /pay \[b\/g\].*live blue\s+✓ zero downtime kept/);
+  assert.match(rowOf(f, /pay/), /pay \[b\/g\]\s+1\s+4\/4\/4\/4\s+green 4\/4\s.*live blue\s+✓ zero downtime kept/);
   assert.match(f, /\? help {2}q quit {2}: cmd {2}\/ filter {2}Esc back {2}Enter open/);
   app.unmount();
 });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { Sim } from '../../src/sim/sim.js';
 import { VirtualClock } from '../../src/sim/clock.js';
 import { installScenario } from '../../src/sim/scenarios.js';
-import { deriveViewModel, type ViewModel } from '../../src/derive/derive.js';
+import { DeriveMemo, deriveViewModel, type ViewModel } from '../../src/derive/derive.js';
 import { snapshotOfSim } from '../helpers/snapshot.js';
 import { createCockpitStore } from '../../src/store/state.js';
 import { CONNECTION, recordingIntents } from '../helpers/fixtures.js';
@@ -21,10 +21,11 @@ test('the demo cluster renders in the cockpit', async (t) => {
     installScenario(sim, 'demo');
     let view: ViewModel | undefined;
     let snapshot = snapshotOfSim(sim);
+    const memo = new DeriveMemo();
     for (let i = 0; i < 6; i++) {
       await sim.advance(5_000);
       snapshot = snapshotOfSim(sim);
-      view = deriveViewModel(snapshot, view?.histories ?? new Map(), clock.now());
+      view = deriveViewModel(snapshot, memo, clock.now());
     }
     if (snapshot.replicasets.length === 0 || !snapshot.pods.some((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))) {
       t.skip('the sim does not create ready pods yet');

@@ -11,9 +11,9 @@ import { Bar } from '../widgets/Bar.js';
 import { Table, type Column } from '../widgets/Table.js';
 import { Lines, LineView, seg, type Line } from '../widgets/Lines.js';
 import { bucketMin, sparkline } from '../widgets/Sparkline.js';
-import { budgetSpec, KIND_WORD, revisionText, roleOf } from '../format.js';
+import { budgetSpec, gaugeNote, KIND_WORD, revisionText, roleOf } from '../format.js';
 import { age, ago } from '../text.js';
-import { CHECK_TONE, CHECK_WORD, ENDPOINT_TONE, ENDPOINT_WORD, podStatusTone, VERDICT_SYMBOL, VERDICT_TONE, useTone } from '../theme.js';
+import { CHECK_TONE, CHECK_WORD, ENDPOINT_TONE, GAUGE_TONE, GAUGE_WORD, ENDPOINT_WORD, podStatusTone, VERDICT_SYMBOL, VERDICT_TONE, useTone } from '../theme.js';
 import { PANELS } from '../lists.js';
 import { eventLine } from './Events.js';
 
@@ -66,6 +66,7 @@ const sum = (rss: readonly V1ReplicaSet[], f: (rs: V1ReplicaSet) => number | und
 
 function DeploymentBlock({ release, d, width, wide, full }: { release: ReleaseView; d: DeploymentView; width: number; wide: boolean; full: boolean }) {
   const u = d.usage;
+  const g = d.gauges;
   const head: Line = [
     seg('● ', undefined, true),
     seg(d.name, undefined, true),
@@ -75,9 +76,9 @@ function DeploymentBlock({ release, d, width, wide, full }: { release: ReleaseVi
     seg(d.status.text, d.status.failed ? 'bad' : d.status.done ? 'good' : 'busy'),
   ];
   const half = wide ? Math.floor((width - 2) / 2) : width;
-  const surge = <Gauge label="surge" used={u.surge.used} limit={u.surge.limit} level={u.surge.level} spec={budgetSpec(u.budget, 'surge')} width={half} />;
+  const surge = <Gauge label="surge" used={g.surge.used} limit={g.surge.limit} level={g.surge.level} spec={budgetSpec(u.budget, 'surge')} width={half} note={gaugeNote(d, 'surge')} />;
   const unavailable = (
-    <Gauge label="unavailable" used={u.unavailable.used} limit={u.unavailable.limit} level={u.unavailable.level} spec={budgetSpec(u.budget, 'unavailable')} width={half} />
+    <Gauge label="unavailable" used={g.unavailable.used} limit={g.unavailable.limit} level={g.unavailable.level} spec={budgetSpec(u.budget, 'unavailable')} width={half} note={gaugeNote(d, 'unavailable')} />
   );
   if (!full) {
     // Compact: both gauges on one line, words first.
@@ -86,10 +87,10 @@ function DeploymentBlock({ release, d, width, wide, full }: { release: ReleaseVi
         <LineView line={head} width={width} />
         <LineView
           line={[
-            seg(`surge ${u.surge.used}/${u.surge.limit} `),
-            seg(gaugeWord(u.surge.level), gaugeTone(u.surge.level), true),
-            seg(`  unavailable ${u.unavailable.used}/${u.unavailable.limit} `),
-            seg(gaugeWord(u.unavailable.level), gaugeTone(u.unavailable.level), true),
+            seg(`surge ${g.surge.used}/${g.surge.limit} `),
+            ...compactWord(d, 'surge'),
+            seg(`  unavailable ${g.unavailable.used}/${g.unavailable.limit} `),
+            ...compactWord(d, 'unavailable'),
             seg(`  old ${sum(d.replicaSets.activeOldRSs, (rs) => rs.status?.readyReplicas)} ready, new ${d.replicaSets.newRS?.status?.readyReplicas ?? 0} ready`),
           ]}
           width={width}
@@ -136,8 +137,12 @@ function DeploymentBlock({ release, d, width, wide, full }: { release: ReleaseVi
   );
 }
 
-const gaugeWord = (l: 'ok' | 'at' | 'over') => ({ ok: 'ok', at: 'AT', over: 'OVER!' })[l];
-const gaugeTone = (l: 'ok' | 'at' | 'over') => (({ ok: 'good', at: 'warn', over: 'bad' }) as const)[l];
+/** The level word of a gauge, or why it is not judged now. */
+function compactWord(d: DeploymentView, which: 'surge' | 'unavailable'): Line {
+  const note = gaugeNote(d, which);
+  const level = d.gauges[which].level;
+  return note ? [seg(note, 'muted')] : [seg(GAUGE_WORD[level], GAUGE_TONE[level], true)];
+}
 
 function TabBar({ release, panel, width }: { release: ReleaseView; panel: number; width: number }) {
   const tone = useTone();

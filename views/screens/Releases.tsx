@@ -1,20 +1,23 @@
-/** One row per release: numbers of the Deployment that moves (or the canary / live colour). */
+/**
+ * One row per release, speaking for the whole release: counts summed over a canary pair, the live
+ * colour's for blue-green (IDLE: the idle colour's readiness); the budget gauges
+ * of the Deployment that moves, held to their limits only while a rollout moves.
+ */
 import React from 'react';
 import type { ReleaseView } from '../../src/derive/derive.js';
 import { Table, type Column } from '../widgets/Table.js';
-import { GAUGE_TONE, GAUGE_WORD, VERDICT_SYMBOL, VERDICT_TONE } from '../theme.js';
-import { countsText, KIND_MARK, revisionText, shortStatus } from '../format.js';
-
-const gauge = (g: { used: number; limit: number; level: keyof typeof GAUGE_WORD }) => `${g.used}/${g.limit} ${GAUGE_WORD[g.level]}`;
+import { VERDICT_SYMBOL, VERDICT_TONE } from '../theme.js';
+import { countsText, gaugeCell, idleCell, KIND_MARK, revisionText, shortStatus } from '../format.js';
 
 const NAMESPACE: Column<ReleaseView> = { id: 'ns', title: 'NAMESPACE', min: 7, max: 20, priority: 4, text: (r) => r.namespace };
 
 const COLUMNS: Column<ReleaseView>[] = [
   { id: 'name', title: 'NAME', min: 10, max: 32, priority: 0, text: (r) => r.name + KIND_MARK[r.release.kind] },
   { id: 'rev', title: 'REV', min: 6, max: 9, priority: 2, text: (r) => revisionText(r.primary) },
-  { id: 'counts', title: 'D/U/R/A', min: 7, max: 15, priority: 3, text: (r) => countsText(r.primary) },
-  { id: 'surge', title: 'SURGE', min: 6, max: 12, priority: 1, text: (r) => gauge(r.primary.usage.surge), tone: (r) => GAUGE_TONE[r.primary.usage.surge.level] },
-  { id: 'unavail', title: 'UNAVAIL', min: 7, max: 12, priority: 1, text: (r) => gauge(r.primary.usage.unavailable), tone: (r) => GAUGE_TONE[r.primary.usage.unavailable.level] },
+  { id: 'counts', title: 'D/U/R/A', min: 7, max: 15, priority: 3, text: (r) => countsText(r.counts) },
+  { id: 'idle', title: 'IDLE', min: 4, max: 16, priority: 4, text: idleCell },
+  { id: 'surge', title: 'SURGE', min: 6, max: 12, priority: 1, text: (r) => gaugeCell(r, 'surge').text, tone: (r) => gaugeCell(r, 'surge').tone },
+  { id: 'unavail', title: 'UNAVAIL', min: 7, max: 15, priority: 1, text: (r) => gaugeCell(r, 'unavailable').text, tone: (r) => gaugeCell(r, 'unavailable').tone },
   { id: 'traffic', title: 'TRAFFIC', min: 8, max: 14, priority: 2, text: (r) => r.trafficText || '-' },
   { id: 'verdict', title: 'VERDICT', min: 12, max: 22, priority: 0, text: (r) => `${VERDICT_SYMBOL[r.verdict.level]} ${r.verdict.text}`, tone: (r) => VERDICT_TONE[r.verdict.level] },
   { id: 'status', title: 'ROLLOUT STATUS', min: 12, priority: 5, flex: true, text: (r) => (r.primary.paused ? 'paused; ' : '') + shortStatus(r.primary.status.text) },
@@ -28,9 +31,11 @@ export interface ReleasesProps {
   height: number;
   allNamespaces: boolean;
   filtered: boolean;
+  /** The kinds releases depend on are still being listed: an empty list means nothing yet. */
+  syncing?: boolean;
 }
 
-export function Releases({ rows, cursor, width, height, allNamespaces, filtered }: ReleasesProps) {
+export function Releases({ rows, cursor, width, height, allNamespaces, filtered, syncing }: ReleasesProps) {
   return (
     <Table
       rows={rows}
@@ -39,7 +44,7 @@ export function Releases({ rows, cursor, width, height, allNamespaces, filtered 
       width={width}
       height={height}
       cursor={cursor}
-      empty={filtered ? 'no release matches the filter (Esc clears it)' : 'no Deployments here yet (:ns NAME to look elsewhere)'}
+      empty={filtered ? 'no release matches the filter (Esc clears it)' : syncing ? 'syncing: listing Deployments, ReplicaSets, pods and Services…' : 'no Deployments here yet (:ns NAME to look elsewhere)'}
     />
   );
 }

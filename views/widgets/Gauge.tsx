@@ -15,6 +15,8 @@ export interface GaugeProps {
   width: number;
   /** Cells of the bar (the rest is text). */
   barWidth?: number;
+  /** Said instead of the level when the gauge is not held to its limit (`scaling, not judged`). */
+  note?: string;
 }
 
 /** The bar cells: filled for used, `░` for the rest of the limit; over the limit every cell is `!`-marked full. */
@@ -29,20 +31,20 @@ export function gaugeText({ label, used, limit, spec }: Pick<GaugeProps, 'label'
   return `${label} ${used}/${limit} (${spec})`;
 }
 
-export function Gauge({ label, used, limit, level, spec, width, barWidth = 10 }: GaugeProps) {
+export function Gauge({ label, used, limit, level, spec, width, barWidth = 10, note }: GaugeProps) {
   const tone = useTone();
-  const word = GAUGE_WORD[level];
+  const word = note ?? GAUGE_WORD[level];
   const text = gaugeText({ label, used, limit, spec });
   const room = width - stringWidth(text) - stringWidth(word) - 2;
   const cells = Math.max(0, Math.min(barWidth, room - 1));
   const bar = cells >= 3 ? gaugeBar(used, limit, cells) : '';
-  const color = tone(GAUGE_TONE[level]);
+  const color = tone(note ? 'muted' : GAUGE_TONE[level]);
   if (!bar) {
     // Narrow: the word matters more than the bar and the spec.
     return (
       <Text wrap="truncate-end">
         {clip(`${label} ${used}/${limit} `, Math.max(0, width - word.length))}
-        <Text color={color} bold={level !== 'ok'}>
+        <Text color={color} bold={!note && level !== 'ok'}>
           {word}
         </Text>
         {clip(` (${spec})`, Math.max(0, width - stringWidth(`${label} ${used}/${limit} `) - word.length))}
@@ -53,7 +55,7 @@ export function Gauge({ label, used, limit, level, spec, width, barWidth = 10 }:
     <Text wrap="truncate-end">
       {text}{' '}
       <Text color={color}>{bar}</Text>{' '}
-      <Text color={color} bold={level !== 'ok'}>
+      <Text color={color} bold={!note && level !== 'ok'}>
         {word}
       </Text>
     </Text>

@@ -1,7 +1,7 @@
 /** Hand-built PlanInput fixtures for the canary and blue-green plan tests. */
 import type { V1Deployment, V1Job, V1Service } from '@kubernetes/client-node';
 import type { PlanInput } from '../../../src/actions/state.js';
-import { deriveViewModel } from '../../../src/derive/derive.js';
+import { DeriveMemo, deriveViewModel } from '../../../src/derive/derive.js';
 import { emptySnapshot } from '../../../src/derive/snapshot.js';
 
 export const NS = 'shop';
@@ -48,7 +48,7 @@ export function svc(name: string, selector: Record<string, string>): V1Service {
 
 export function input(objs: { deployments?: V1Deployment[]; services?: V1Service[]; jobs?: V1Job[] }): PlanInput {
   const snapshot = { ...emptySnapshot(), deployments: objs.deployments ?? [], services: objs.services ?? [], jobs: objs.jobs ?? [] };
-  return { namespace: NS, snapshot, view: deriveViewModel(snapshot, new Map(), NOW), now: NOW };
+  return { namespace: NS, snapshot, view: deriveViewModel(snapshot, new DeriveMemo(), NOW), now: NOW };
 }
 
 /** shop-stable + shop-canary behind Service shop. */

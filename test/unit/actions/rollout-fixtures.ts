@@ -1,7 +1,7 @@
 /** PlanInput fixtures with ReplicaSet histories, for the rollout, undo and migrate plan tests. */
 import type { V1Deployment, V1Job, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
 import type { PlanInput } from '../../../src/actions/state.js';
-import { deriveViewModel } from '../../../src/derive/derive.js';
+import { DeriveMemo, deriveViewModel } from '../../../src/derive/derive.js';
 import { emptySnapshot } from '../../../src/derive/snapshot.js';
 import { NOW, NS, deploy, svc, type DeployOpts } from './canary-flip-fixtures.js';
 
@@ -38,7 +38,7 @@ export function rs(d: V1Deployment, hash: string, rev: number | string | undefin
 
 export function input(objs: { deployments?: V1Deployment[]; replicasets?: V1ReplicaSet[]; services?: V1Service[]; jobs?: V1Job[] }, now = NOW): PlanInput {
   const snapshot = { ...emptySnapshot(), deployments: objs.deployments ?? [], replicasets: objs.replicasets ?? [], services: objs.services ?? [], jobs: objs.jobs ?? [] };
-  return { namespace: NS, snapshot, view: deriveViewModel(snapshot, new Map(), now), now };
+  return { namespace: NS, snapshot, view: deriveViewModel(snapshot, new DeriveMemo(), now), now };
 }
 
 /** web at revision 3 (v3), with RSs for revisions 1 (v1), 2 (v2), 3 (v3). */

@@ -1,0 +1,196 @@
+/**
+ * One Deployment: its ReplicaSets, budget usage, rollout status and phase, pods, checklist, and
+ * the availability record of its current revision.
+ */
+import type { V1Deployment, V1DeploymentCondition, V1Pod, V1PodDisruptionBudget, V1ReplicaSet } from '@kubernetes/client-node';
+import {
+  appendSample,
+  availabilityKeptByConditions,
+  budgetUsage,
+  deploymentPhase,
+  deploymentReplicaSets,
+  emptyHistory,
+  isBudgetBreach,
+  lintDeployment,
+  pdbsForLabels,
+  PHASE_RULES,
+  replacesOlder,
+  revisionOf,
+  rolloutStatus,
+  summarizeAvailability,
+  summarizePdb,
+  timestampMillis,
+  type AvailabilityHistory,
+  type AvailabilitySummary,
+  type BudgetUsage,
+  type CheckResult,
+  type DeploymentPhase,
+  type DeploymentReplicaSets,
+  type Gauge,
+  type PdbSummary,
+  type RolloutStatus,
+  type ServiceTraffic,
+} from '../model/index.js';
+import { podRows, type PodRow } from './pods.js';
+import { nameOf, nsOf, sameInputs, uidOf } from './util.js';
+
+/** A usage gauge as the screen shows it: held to its limit only while a rollout moves. */
+export interface JudgedGauge extends Gauge {
+  judged: boolean;
+}
+
+export interface DeploymentView {
+  uid: string;
+  name: string;
+  namespace: string;
+  deployment: V1Deployment;
+  replicaSets: DeploymentReplicaSets;
+  /** Raw usage against the budget (see `gauges` for what the screen judges). */
+  usage: BudgetUsage;
+  status: RolloutStatus;
+  phase: DeploymentPhase;
+  gauges: { surge: JudgedGauge; unavailable: JudgedGauge };
+  paused: boolean;
+  images: string[];
+  desired: number;
+  updated: number;
+  ready: number;
+  available: number;
+  conditions: V1DeploymentCondition[];
+  pods: PodRow[];
+  checklist: CheckResult[];
+  pdbs: PdbSummary[];
+  /** When the current revision's ReplicaSet was created (epoch ms). */
+  rolloutStart?: number;
+  /** The current revision replaced an older one with strategy Recreate: downtime by design. */
+  byDesign: boolean;
+  /** Receives the Service's traffic: false for an idle blue-green colour. */
+  serving: boolean;
+  /** The latest reading counted and was below the availability floor. */
+  belowFloor: boolean;
+  /** Set when the record misses the start of the current revision and the conditions cannot vouch for it. */
+  watchedSince?: number;
+  availability: AvailabilitySummary;
+  history: AvailabilityHistory;
+}
+
+/** What the engine keeps of a Deployment from one flush to the next (see DeriveMemo). */
+export interface TrackedHistory {
+  revision?: number;
+  /**
+   * The replica count availability is judged against: a scale-up raises it only once the new
+   * replicas are available (they never served, so their absence is no lost capacity); a
+   * scale-down lowers it at once.
+   */
+  floorDesired?: number;
+  /** This cockpit saw the current revision begin (the revision changed while it watched). */
+  sawStart: boolean;
+  history: AvailabilityHistory;
+  /** The last object-only view of this Deployment and the objects it was made from (reused while they are the same). */
+  memo?: { inputs: unknown[]; view: DeploymentView };
+}
+
+export interface Judging {
+  now: number;
+  serving: boolean;
+  /** The kinds a release depends on have all synced: readings count. */
+  synced: boolean;
+  /** Start of this cockpit's unbroken watch (epoch ms). */
+  observedSince: number;
+}
+
+/**
+ * The view of one Deployment and what to carry to the next flush. Only the availability record
+ * depends on earlier flushes; the rest is reused while its objects are the same.
+ */
+export function deploymentView(
+  d: V1Deployment,
+  owned: V1ReplicaSet[],
+  pods: V1Pod[],
+  traffic: ServiceTraffic | undefined,
+  pdbs: V1PodDisruptionBudget[],
+  tracked: TrackedHistory | undefined,
+  judging: Judging,
+): { view: DeploymentView; tracked: TrackedHistory | undefined } {
+  const { now, serving } = judging;
+  const minReady = d.spec?.minReadySeconds ?? 0;
+  // Availability after minReadySeconds moves with time alone: then the clock is an input too.
+  const inputs: unknown[] = [d, traffic, minReady > 0 ? Math.floor(now / 1000) : 0, ...owned, ...pods, ...pdbs];
+  const base = tracked?.memo && sameInputs(tracked.memo.inputs, inputs) ? tracked.memo.view : objectView(d, owned, pods, traffic, pdbs, now);
+  const gauges = serving ? base.gauges : { surge: unjudged(base.gauges.surge), unavailable: unjudged(base.gauges.unavailable) };
+  if (!judging.synced) return { view: { ...base, gauges, serving }, tracked };
+
+  const usage = base.usage;
+  const budget = usage.budget;
+  const before = tracked?.floorDesired ?? usage.desired;
+  const floorDesired = usage.desired <= before || usage.available >= usage.desired ? usage.desired : before;
+  const sample = {
+    t: now,
+    available: usage.available,
+    readyEndpoints: serving && traffic ? traffic.totalReady : undefined,
+    desired: floorDesired,
+    maxUnavailable: budget.ok ? budget.maxUnavailable : 0,
+    judged: serving && PHASE_RULES[base.phase].recordsIncidents,
+  };
+  const toRevision = base.replicaSets.toRevision;
+  const sameRevision = tracked !== undefined && tracked.revision === toRevision;
+  const history = appendSample(sameRevision ? tracked.history : emptyHistory, sample);
+  const sawStart = tracked !== undefined && (sameRevision ? tracked.sawStart : true);
+  const covered =
+    sawStart ||
+    (base.rolloutStart !== undefined && base.rolloutStart >= Math.floor(judging.observedSince / 1000) * 1000) ||
+    availabilityKeptByConditions(d, base.rolloutStart, replacesOlder(base.replicaSets));
+  const view: DeploymentView = {
+    ...base,
+    gauges,
+    serving,
+    belowFloor: isBudgetBreach(sample),
+    watchedSince: covered ? undefined : judging.observedSince,
+    history,
+    availability: summarizeAvailability(history, !base.status.done),
+  };
+  return { view, tracked: { revision: toRevision, floorDesired, sawStart, history, memo: { inputs, view: base } } };
+}
+
+function unjudged(g: JudgedGauge): JudgedGauge {
+  return { ...g, level: 'ok', judged: false };
+}
+
+/** Everything about a Deployment that depends only on its objects (not on the availability record). */
+function objectView(d: V1Deployment, owned: V1ReplicaSet[], pods: V1Pod[], traffic: ServiceTraffic | undefined, pdbs: V1PodDisruptionBudget[], now: number): DeploymentView {
+  const replicaSets = deploymentReplicaSets(d, owned);
+  const usage = budgetUsage(d, owned, pods, now);
+  const status = rolloutStatus(d);
+  const phase = deploymentPhase(d, replicaSets, status);
+  const judged = PHASE_RULES[phase].judgesBudget;
+  const judge = (g: Gauge): JudgedGauge => (judged ? { ...g, judged } : { ...g, level: 'ok', judged });
+  const revisionOfRs = new Map(owned.map((rs) => [nameOf(rs), revisionOf(rs)]));
+  const labels = d.spec?.template?.metadata?.labels;
+  return {
+    uid: uidOf(d),
+    name: nameOf(d),
+    namespace: nsOf(d),
+    deployment: d,
+    replicaSets,
+    usage,
+    status,
+    phase,
+    gauges: { surge: judge(usage.surge), unavailable: judge(usage.unavailable) },
+    paused: d.spec?.paused === true,
+    images: (d.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
+    desired: d.spec?.replicas ?? 1,
+    updated: d.status?.updatedReplicas ?? 0,
+    ready: d.status?.readyReplicas ?? 0,
+    available: d.status?.availableReplicas ?? 0,
+    conditions: d.status?.conditions ?? [],
+    pods: podRows(pods, nameOf(d), revisionOfRs, traffic),
+    checklist: lintDeployment(d, pdbs),
+    pdbs: pdbsForLabels(pdbs, labels).map(summarizePdb),
+    rolloutStart: timestampMillis(replicaSets.newRS?.metadata?.creationTimestamp),
+    byDesign: d.spec?.strategy?.type === 'Recreate' && replacesOlder(replicaSets),
+    serving: true,
+    belowFloor: false,
+    availability: summarizeAvailability(emptyHistory, false),
+    history: emptyHistory,
+  };
+}

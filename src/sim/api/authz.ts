@@ -24,7 +24,7 @@ export interface Attributes {
 }
 
 export function allowed(user: User, a: Attributes): boolean {
-  if (user.denied?.includes(a.resource)) return false;
+  if (user.denied?.includes(a.resource) || (a.subresource && user.denied?.includes(`${a.resource}/${a.subresource}`))) return false;
   return !user.readOnly || READ_VERBS.has(a.verb);
 }
 

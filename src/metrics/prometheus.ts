@@ -86,8 +86,8 @@ export class PrometheusSource implements MetricsSource {
     try {
       res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      throw new Error(`cannot reach ${this.description} (${cause})`);
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(`cannot reach ${this.description} (${cause?.code ?? cause?.message ?? (err as Error).message})`);
     }
     let body: PromResponse;
     try {

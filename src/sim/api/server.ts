@@ -14,6 +14,7 @@ import { mediaType, parseJsonObject, readBody, sendError, sendJson, wantsPartial
 import { serveLogs } from './logs.js';
 import { serveOpenApi } from './openapi.js';
 import { matchPodProxy, servePodProxy } from './podProxy.js';
+import { TARGETS_PATH, servePrometheusTargets } from './promTargets.js';
 import { decodeKubernetesProtobuf } from './protobuf.js';
 import { getBody, listBody } from './read.js';
 import { route, type ResourceRoute } from './router.js';
@@ -95,6 +96,7 @@ async function handle(ctx: SimContext, auth: Auth, req: IncomingMessage, res: Se
   const user = authenticate(req, auth);
   const proxied = matchPodProxy(segments);
   if (proxied) return servePodProxy(ctx, user, req, res, proxied);
+  if (url.pathname === TARGETS_PATH) return servePrometheusTargets(ctx, req, res);
 
   if (first === 'openapi') return serveOpenApi(req, res, segments);
   if (first === 'api' && segments.length === 1) return sendJson(res, 200, apiVersions(req.headers.host ?? ''));

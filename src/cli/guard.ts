@@ -228,7 +228,7 @@ export async function runGuard(argv: string[], ioIn: Partial<GuardIO> = {}): Pro
     // 1. The rollout, as kubectl rollout status --timeout: every Deployment of the release.
     say(`guard ${s.name}: waiting for the rollout of ${first.release.deployments.map((d) => d.name).join(', ')} (deadline ${Math.round(s.timeoutMs / 1000)} s)`);
     const rollout = await waitForRollout(target.kc, namespace, first.release.deployments.map((d) => d.name), s.timeoutMs, clock, (l) => say(`  ${l}`));
-    if (rollout !== true) return rollBack(`rollout failed: ${rollout}`);
+    if (rollout !== true) return await rollBack(`rollout failed: ${rollout}`);
 
     // 2. The watch window.
     let { release } = await load();
@@ -253,7 +253,7 @@ export async function runGuard(argv: string[], ioIn: Partial<GuardIO> = {}): Pro
       say(`  [${Math.round((clock.now() - start) / 1000)} s] ${line}`);
       if (run.final) break;
     }
-    if (run.final && run.state === 'breached') return rollBack(`${sides.candidate.label}: ${run.reason}`);
+    if (run.final && run.state === 'breached') return await rollBack(`${sides.candidate.label}: ${run.reason}`);
     if (guardHeld(run)) return done({ outcome: 'held', reason: `${run.measurements} measurements, ${run.failures} breaches, last ${describeMeasurement(run.last!, sides)}`, measurements }, EXIT.held);
     return done({ outcome: 'not-judged', reason: `${run.state === 'no-data' ? 'no data' : 'inconclusive'}${run.reason ? `: ${run.reason}` : ''}; nothing was undone, a human decides`, measurements }, EXIT.notJudged);
   } catch (err) {

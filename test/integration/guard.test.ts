@@ -120,6 +120,14 @@ describe('cutover guard against the sim (pod scrape)', () => {
     assert.match(r.out, /not judged: reading pod metrics needs get on pods\/proxy in namespace default/);
   });
 
+  test('--demo: the bad-canary scenario breaks its guard and is rolled back on the in-process cluster', async () => {
+    const stdout = new Capture();
+    const code = await runGuard(['cart', '--demo', '--speed', String(SPEED), '--for', '1m'], { stdout, stderr: new Capture(), stateDir });
+    assert.equal(code, 1, stdout.text);
+    assert.match(stdout.text, /BREACHED: canary: 5xx 8\.\d%/);
+    assert.match(stdout.text, /done: guard rollback of cart/);
+  });
+
   test('usage errors exit 2', async () => {
     for (const argv of [['web', '--interval', 'soon'], ['web', '--max-error-rate', '150%'], [], ['web', '--interval', '10m', '--for', '5m'], ['nope', '--for', '10s']]) {
       const r = await guard(argv);

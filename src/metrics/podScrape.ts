@@ -61,6 +61,8 @@ export class PodScrapeSource implements MetricsSource {
 
   async measure(sides: ReleaseSides): Promise<Measurement> {
     const at = this.now();
+    const current = new Set([sides.candidate, ...(sides.baseline ? [sides.baseline] : [])].flatMap((s) => s.pods.map((p) => `${sides.namespace}/${p.name}`)));
+    for (const key of this.previous.keys()) if (!current.has(key)) this.previous.delete(key);
     try {
       const [candidate, baseline] = await Promise.all([this.side(sides.namespace, sides.candidate, at), sides.baseline ? this.side(sides.namespace, sides.baseline, at) : undefined]);
       return { at, candidate, ...(baseline ? { baseline } : {}) };

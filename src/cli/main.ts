@@ -10,6 +10,7 @@ import { runRollout } from './rollout.js';
 import { runHistory, runUndo } from './undo.js';
 import { runSim } from './sim.js';
 import { runStatus } from './status.js';
+import { runGuard } from './guard.js';
 
 export const HELP = `cutover: a terminal cockpit for zero-downtime Kubernetes releases
 
@@ -35,6 +36,8 @@ Usage:
   cutover history DEPLOYMENT [--diff]    revisions with images, change-cause and template diffs
   cutover migrate RELEASE [--migration FILE] [--for-image IMAGE]
                                          run the migration Job and follow it to Complete/Failed
+  cutover guard NAME [--for 5m] [--max-error-rate 1%] [--max-p95 300ms] [--prometheus URL]
+                                         wait for the rollout, watch its metrics, undo on a breach
                                          actions take -y/--yes, --dry-run, --json, --wait, --override REASON
   cutover help | --version
 
@@ -76,6 +79,8 @@ export async function main(argv: string[]): Promise<number | CockpitLaunch> {
       return runHistory(rest);
     case 'migrate':
       return runMigrate(rest);
+    case 'guard':
+      return runGuard(rest);
     case 'help':
     case '--help':
     case '-h':

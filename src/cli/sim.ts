@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Sim } from '../sim/sim.js';
 import { SCENARIOS, installLoad, installScenario } from '../sim/scenarios.js';
+import { prometheusScrapeConfig } from '../sim/api/promTargets.js';
 import { UsageError, parsePositiveInt, parsePositiveNumber } from './errors.js';
 import { stateDir } from '../kube/paths.js';
 
@@ -18,6 +19,9 @@ Options:
   --speed X             simulated time runs X times faster than real time (default 1)
   --pods N              also create about N pods as Deployments in namespace "load"
   --kubeconfig-out FILE where to write the kubeconfig (default: the state directory)
+  --prometheus-config FILE
+                        also write a Prometheus config that scrapes every pod's /metrics through
+                        the API server (its CA goes next to it): prometheus --config.file=FILE
 `;
 
 export interface StartedSim {
@@ -32,6 +36,7 @@ export interface SimFlags {
   speed?: string;
   pods?: string;
   'kubeconfig-out'?: string;
+  'prometheus-config'?: string;
 }
 
 /** Starts a sim from flags and writes its kubeconfig. Shared by `cutover sim` and `cutover --demo`. */
@@ -57,6 +62,12 @@ export async function startSimFromFlags(flags: SimFlags, defaults: { port: numbe
   const kubeconfigPath = flags['kubeconfig-out'] ?? join(stateDir(), 'sim.kubeconfig');
   mkdirSync(dirname(kubeconfigPath), { recursive: true });
   writeFileSync(kubeconfigPath, sim.kubeconfig(flags.namespace ?? 'default'), { mode: 0o600 });
+  const promConfig = flags['prometheus-config'];
+  if (promConfig) {
+    const caFile = join(dirname(promConfig), 'cutover-sim-ca.pem');
+    writeFileSync(caFile, sim.tls.ca);
+    writeFileSync(promConfig, prometheusScrapeConfig(sim.url, caFile, sim.tokens.viewer), { mode: 0o600 });
+  }
   return { sim, kubeconfigPath };
 }
 
@@ -70,6 +81,7 @@ export async function runSim(argv: string[]): Promise<number> {
       speed: { type: 'string' },
       pods: { type: 'string' },
       'kubeconfig-out': { type: 'string' },
+      'prometheus-config': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

@@ -18,6 +18,7 @@ export type StatusReason =
   | 'MethodNotAllowed'
   | 'UnsupportedMediaType'
   | 'NotAcceptable'
+  | 'ServiceUnavailable'
   | 'InternalError';
 
 export interface StatusDetails {

@@ -6,7 +6,7 @@ import type { Sim } from './sim.js';
 import { R } from './resources.js';
 import type { Obj } from './store.js';
 
-export const SCENARIOS = ['rolling', 'canary', 'bluegreen', 'migration', 'stuck', 'pdb', 'empty', 'demo'] as const;
+export const SCENARIOS = ['rolling', 'canary', 'bad-canary', 'bluegreen', 'migration', 'stuck', 'pdb', 'empty', 'demo'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export const MIGRATION_LABEL = 'cutover.io/migration-for';
@@ -109,6 +109,13 @@ const INSTALLERS: Record<Exclude<ScenarioName, 'demo' | 'empty'>, Installer> = {
     create(sim, R.deployments, zeroDowntimeDeployment(ns, { name: 'shop-stable', app: 'shop', labels: { track: 'stable' }, replicas: 9, image: 'registry.local/shop:v1.0.0' }));
     create(sim, R.deployments, zeroDowntimeDeployment(ns, { name: 'shop-canary', app: 'shop', labels: { track: 'canary' }, replicas: 1, image: 'registry.local/shop:v2.0.0' }));
     create(sim, R.services, service(ns, 'shop', { app: 'shop' }));
+  },
+  // A canary whose new version answers 8% 5xx and slower: metric guards break on it (cutover guard cart).
+  'bad-canary'(sim, ns) {
+    const bad = { 'sim.cutover.io/error-rate': '8', 'sim.cutover.io/latency-ms': '180' };
+    create(sim, R.deployments, zeroDowntimeDeployment(ns, { name: 'cart-stable', app: 'cart', labels: { track: 'stable' }, replicas: 9, image: 'registry.local/cart:v1.4.0' }));
+    create(sim, R.deployments, zeroDowntimeDeployment(ns, { name: 'cart-canary', app: 'cart', labels: { track: 'canary' }, replicas: 1, image: 'registry.local/cart:v1.5.0', annotations: bad }));
+    create(sim, R.services, service(ns, 'cart', { app: 'cart' }));
   },
   bluegreen(sim, ns) {
     create(sim, R.deployments, zeroDowntimeDeployment(ns, { name: 'pay-blue', app: 'pay', labels: { version: 'blue' }, replicas: 10, image: 'registry.local/pay:v1.0.0' }));

@@ -24,7 +24,7 @@ export interface Attributes {
 }
 
 export function allowed(user: User, a: Attributes): boolean {
-  if (user.denied?.includes(a.resource)) return false;
+  if (user.denied?.includes(a.resource) || (a.subresource && user.denied?.includes(`${a.resource}/${a.subresource}`))) return false;
   return !user.readOnly || READ_VERBS.has(a.verb);
 }
 
@@ -50,7 +50,7 @@ export function selfSubjectAccessReview(user: User, body: any): any {
   const ra = body?.spec?.resourceAttributes;
   const nra = body?.spec?.nonResourceAttributes;
   let ok: boolean;
-  if (ra) ok = allowed(user, { verb: ra.verb ?? '', resource: ra.resource ?? '', group: ra.group ?? '' });
+  if (ra) ok = allowed(user, { verb: ra.verb ?? '', resource: ra.resource ?? '', group: ra.group ?? '', subresource: ra.subresource || undefined });
   else if (nra) ok = !user.readOnly || ['get', 'head', 'list', 'watch'].includes(nra.verb);
   else ok = false;
   return {

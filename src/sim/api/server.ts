@@ -13,6 +13,8 @@ import { SERVER_VERSION, apiGroup, apiGroupList, apiResourceList, apiVersions } 
 import { mediaType, parseJsonObject, readBody, sendError, sendJson, wantsPartialMetadata, wantsTable } from './http.js';
 import { serveLogs } from './logs.js';
 import { serveOpenApi } from './openapi.js';
+import { matchPodProxy, servePodProxy } from './podProxy.js';
+import { TARGETS_PATH, servePrometheusTargets } from './promTargets.js';
 import { decodeKubernetesProtobuf } from './protobuf.js';
 import { getBody, listBody } from './read.js';
 import { route, type ResourceRoute } from './router.js';
@@ -23,7 +25,7 @@ export interface User {
   username: string;
   groups: string[];
   readOnly: boolean;
-  /** Resources this user may not touch at all (any verb), e.g. ['cronjobs']. */
+  /** Resources this user may not touch at all (any verb), e.g. ['cronjobs'] or ['pods/proxy']. */
   denied?: string[];
 }
 
@@ -92,6 +94,9 @@ async function handle(ctx: SimContext, auth: Auth, req: IncomingMessage, res: Se
     return sendJson(res, 200, SERVER_VERSION);
   }
   const user = authenticate(req, auth);
+  const proxied = matchPodProxy(segments);
+  if (proxied) return servePodProxy(ctx, user, req, res, proxied);
+  if (url.pathname === TARGETS_PATH) return servePrometheusTargets(ctx, req, res);
 
   if (first === 'openapi') return serveOpenApi(req, res, segments);
   if (first === 'api' && segments.length === 1) return sendJson(res, 200, apiVersions(req.headers.host ?? ''));

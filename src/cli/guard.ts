@@ -1,0 +1,296 @@
+/**
+ * `cutover guard NAME`: the seed's release script in one command. Wait for the rollout with a
+ * deadline and undo it on failure; then watch the metrics for a window and undo on a breach.
+ * Exit codes: 0 the release held, 1 it was rolled back (or the rollback itself failed: the message
+ * says so), 2 usage, 3 not judged (inconclusive figures, metrics unreadable): nothing was undone.
+ */
+import { parseArgs } from 'node:util';
+import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { planCanary } from '../actions/canary.js';
+import { ActionError } from '../actions/client.js';
+import { planFlip } from '../actions/flip.js';
+import { ActionService } from '../actions/service.js';
+import { findRelease, loadState } from '../actions/state.js';
+import type { Plan } from '../actions/types.js';
+import { planUndoToRevision } from '../actions/undo.js';
+import type { ReleaseView } from '../derive/derive.js';
+import { ConfigError, connect } from '../kube/config.js';
+import { apiMessage } from '../kube/errors.js';
+import { PodScrapeSource } from '../metrics/podScrape.js';
+import { PrometheusSource } from '../metrics/prometheus.js';
+import { releaseSides, type ReleaseSides, type ScrapeOptions } from '../metrics/sides.js';
+import type { MetricsSource } from '../metrics/source.js';
+import { DEFAULT_LIMITS, DEFAULT_THRESHOLDS, advanceGuard, guardHeld, startGuard, type GuardRun, type Measurement, type SideFigures, type Thresholds } from '../model/guard.js';
+import { rolloutStatus } from '../model/rolloutStatus.js';
+import { RealClock } from '../sim/clock.js';
+import { CONNECT_OPTIONS, resolveTarget } from './connectFlags.js';
+import { UsageError } from './errors.js';
+
+export const GUARD_HELP = `Usage: cutover guard NAME [--timeout 5m] [--for 5m] [--interval 10s] [--max-error-rate 1%]
+                    [--max-p95 300ms] [--prometheus URL] [--json] [-n NS] [--kubeconfig FILE] [--context NAME]
+
+Waits for the rollout of release NAME (every Deployment in it) up to --timeout and undoes it when
+it fails; then reads the new side's metrics every --interval for --for and undoes the release as
+soon as a figure breaks: error rate over --max-error-rate, p95 over --max-p95, or clearly worse
+than the old side (error rate more than 1 point above it, p95 more than twice it). The undo is
+the release's own: rollout undo (rolling), canary abort (canary), flip back (blue-green), audited
+as an Event that names the figure. An empty or NaN figure is inconclusive and never passes.
+
+Metrics: each pod's /metrics through the API server (needs get on pods/proxy; port and path from
+the prometheus.io/port|path annotations, or --metrics-port/--metrics-path), or --prometheus URL
+(PromQL, per-Deployment overrides by annotation cutover.io/metric.<error-rate|p95|p99|request-rate>).
+
+Exit codes: 0 held, 1 rolled back, 2 usage error, 3 not judged (inconclusive; nothing undone).
+`;
+
+export const EXIT = { held: 0, rolledBack: 1, usage: 2, notJudged: 3 } as const;
+
+/** Time as the guard sees it: real, or the embedded cluster's (a fast or virtual clock). */
+export interface GuardClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export interface GuardIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  clock?: GuardClock;
+  /** Journal and audit JSONL directory (default: the state directory). */
+  stateDir?: string;
+}
+
+const realClock: GuardClock = { now: Date.now, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
+/** `300ms`, `10s`, `5m`, `1h`, or a plain number of seconds. */
+export function parseDuration(flag: string, text: string | undefined, fallbackMs: number): number {
+  if (text === undefined) return fallbackMs;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'] : NaN;
+  if (!(ms > 0)) throw new UsageError(`${flag} needs a duration like 300ms, 10s or 5m, got "${text}"`);
+  return ms;
+}
+
+/** `1%`, `0.5%` or `1` (percent either way) -> a share. */
+export function parsePercent(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text.trim().replace(/%$/, ''));
+  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`${flag} needs a percentage like 1%, got "${text}"`);
+  return n / 100;
+}
+
+const OPTIONS = {
+  ...CONNECT_OPTIONS,
+  timeout: { type: 'string' },
+  for: { type: 'string' },
+  interval: { type: 'string' },
+  'max-error-rate': { type: 'string' },
+  'max-p95': { type: 'string' },
+  prometheus: { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'metrics-path': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+interface Settings {
+  name: string;
+  timeoutMs: number;
+  windowMs: number;
+  intervalMs: number;
+  thresholds: Thresholds;
+  prometheus?: string;
+  scrape: ScrapeOptions;
+  json: boolean;
+}
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>>['values'];
+
+function settings(argv: string[]): { s: Settings; values: Values } | 'help' {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  if (values.help) return 'help';
+  if (positionals.length !== 1) throw new UsageError(`cutover guard takes one release or Deployment NAME, got ${positionals.length}`);
+  if (values['all-namespaces']) throw new UsageError('cutover guard watches one release: use -n NAMESPACE, not -A');
+  if (values.prometheus !== undefined && !/^https?:\/\/[^/]/.test(values.prometheus)) throw new UsageError(`--prometheus needs an http(s) URL, got "${values.prometheus}"`);
+  if (values['metrics-port'] !== undefined && !/^\d+$/.test(values['metrics-port'])) throw new UsageError(`--metrics-port needs a port number, got "${values['metrics-port']}"`);
+  const intervalMs = parseDuration('--interval', values.interval, 10_000);
+  const windowMs = parseDuration('--for', values.for, 300_000);
+  if (intervalMs > windowMs) throw new UsageError(`--interval (${values.interval}) is longer than the window --for (${values.for ?? '5m'})`);
+  const s: Settings = {
+    name: positionals[0],
+    timeoutMs: parseDuration('--timeout', values.timeout, 300_000),
+    windowMs,
+    intervalMs,
+    thresholds: {
+      ...DEFAULT_THRESHOLDS,
+      maxErrorRate: parsePercent('--max-error-rate', values['max-error-rate'], DEFAULT_THRESHOLDS.maxErrorRate),
+      ...(values['max-p95'] !== undefined ? { maxP95Ms: parseDuration('--max-p95', values['max-p95'], 0) } : {}),
+    },
+    ...(values.prometheus ? { prometheus: values.prometheus } : {}),
+    scrape: { ...(values['metrics-port'] ? { port: values['metrics-port'] } : {}), ...(values['metrics-path'] ? { path: values['metrics-path'] } : {}) },
+    json: values.json ?? false,
+  };
+  return { s, values };
+}
+
+const fmtPct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : `${(v * 100).toFixed(1)}%`);
+const fmtMs = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : `${Math.round(v)} ms`);
+const fmtRps = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(1)} req/s`);
+const figures = (label: string, f: SideFigures | undefined) => `${label}: 5xx ${fmtPct(f?.errorRate)}, p95 ${fmtMs(f?.p95Ms)}, ${fmtRps(f?.rps)}`;
+
+export function describeMeasurement(m: Measurement, sides: ReleaseSides): string {
+  if (m.error !== undefined) return `metrics error: ${m.error}`;
+  return [figures(sides.candidate.label, m.candidate), ...(sides.baseline ? [figures(sides.baseline.label, m.baseline)] : [])].join(' | ');
+}
+
+interface Outcome {
+  outcome: 'held' | 'rolled-back' | 'rollback-failed' | 'not-judged';
+  reason: string;
+  measurements: { at: string; state: string; line: string }[];
+  rollback?: { plan: string; ok: boolean; lines: string[] };
+}
+
+/** The undo that fits the release: rollout undo, canary abort, or a flip back. */
+function rollbackPlan(input: Awaited<ReturnType<typeof loadState>>, release: ReleaseView): Plan {
+  switch (release.release.kind) {
+    case 'canary':
+      return planCanary(input, release.name, 'abort');
+    case 'bluegreen':
+      return planFlip(input, release.name);
+    default:
+      return planUndoToRevision(input, release.release.deployment, 0);
+  }
+}
+
+export async function runGuard(argv: string[], ioIn: Partial<GuardIO> = {}): Promise<number> {
+  const io = { stdout: process.stdout, stderr: process.stderr, ...ioIn };
+  let s: Settings;
+  let values: Values;
+  try {
+    const parsed = settings(argv);
+    if (parsed === 'help') {
+      io.stdout.write(GUARD_HELP);
+      return 0;
+    }
+    ({ s, values } = parsed);
+  } catch (err) {
+    const e = err as { code?: string; message: string };
+    if (err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`cutover guard: ${e.message}\nUsage: cutover guard NAME [options] (see cutover guard --help)\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+  const target = await resolveTarget(values);
+  const sim = target.sim;
+  const speed = sim?.clock instanceof RealClock ? sim.clock.speed : 1;
+  const clock = io.clock ?? (sim ? { now: () => sim.clock.now(), sleep: (ms: number) => realClock.sleep(ms / speed) } : realClock);
+  const say = (line: string) => (s.json ? io.stderr : io.stdout).write(line + '\n');
+  const done = (o: Outcome, code: number) => {
+    say(`guard ${s.name}: ${o.outcome === 'held' ? 'held' : o.outcome === 'rolled-back' ? 'rolled back' : o.outcome === 'rollback-failed' ? 'the rollback FAILED' : 'not judged'}: ${o.reason}`);
+    if (s.json) io.stdout.write(JSON.stringify({ release: s.name, ...o }, null, 2) + '\n');
+    return code;
+  };
+  try {
+    let namespace: string;
+    try {
+      namespace = connect(target.kc, { context: values.context, namespace: values.namespace }).namespace!;
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        io.stderr.write(`cutover guard: ${err.message}\n`);
+        return EXIT.usage;
+      }
+      throw err;
+    }
+    const measurements: Outcome['measurements'] = [];
+    const load = async () => {
+      const input = await loadState(target.kc, namespace, clock.now());
+      const release = findRelease(input, s.name);
+      if (!release) throw new UsageError(`no release or Deployment named "${s.name}" in namespace ${namespace}`);
+      return { input, release };
+    };
+    const rollBack = async (why: string): Promise<number> => {
+      const { input, release } = await load();
+      const plan = rollbackPlan(input, release);
+      const titled = { ...plan, title: `guard rollback of ${release.name} (${why}): ${plan.title}` };
+      say(`guard ${s.name}: rolling back: ${plan.title}`);
+      const service = new ActionService(target.kc, { context: target.kc.getCurrentContext(), user: target.kc.getCurrentUser()?.name ?? 'unknown', ...(io.stateDir ? { dir: io.stateDir } : {}) });
+      const report = await service.run(titled, { onProgress: (l) => say(`  ${l}`) });
+      for (const l of report.lines) say(`  ${l}`);
+      if (report.auditError) io.stderr.write(`cutover guard: warning: ${report.auditError}\n`);
+      const rollback = { plan: titled.title, ok: report.result.ok, lines: report.lines };
+      if (!report.result.ok) return done({ outcome: 'rollback-failed', reason: `${why}; the undo did not complete: ${report.result.error ?? plan.refusal}`, measurements, rollback }, EXIT.rolledBack);
+      return done({ outcome: 'rolled-back', reason: why, measurements, rollback }, EXIT.rolledBack);
+    };
+
+    const first = await load();
+    const source: MetricsSource = s.prometheus ? new PrometheusSource(s.prometheus, s.intervalMs) : new PodScrapeSource(target.kc, clock.now);
+
+    // 1. The rollout, as kubectl rollout status --timeout: every Deployment of the release.
+    say(`guard ${s.name}: waiting for the rollout of ${first.release.deployments.map((d) => d.name).join(', ')} (deadline ${Math.round(s.timeoutMs / 1000)} s)`);
+    const rollout = await waitForRollout(target.kc, namespace, first.release.deployments.map((d) => d.name), s.timeoutMs, clock, (l) => say(`  ${l}`));
+    if (rollout !== true) return await rollBack(`rollout failed: ${rollout}`);
+
+    // 2. The watch window.
+    let { release } = await load();
+    let sides = releaseSides(release, s.scrape);
+    const denied = await source.start(sides);
+    if (denied) return done({ outcome: 'not-judged', reason: denied, measurements }, EXIT.notJudged);
+    const t = s.thresholds;
+    say(
+      `guard ${s.name}: rollout done; watching ${sides.candidate.label}${sides.baseline ? ` against ${sides.baseline.label}` : ''} for ${Math.round(s.windowMs / 1000)} s every ${Math.round(s.intervalMs / 1000)} s (${source.description}); ` +
+        `limits: error rate <= ${fmtPct(t.maxErrorRate)}${t.maxP95Ms !== undefined ? `, p95 <= ${fmtMs(t.maxP95Ms)}` : ''}`,
+    );
+    let run: GuardRun = startGuard();
+    const start = clock.now();
+    while (clock.now() - start < s.windowMs) {
+      await clock.sleep(s.intervalMs);
+      ({ release } = await load());
+      sides = releaseSides(release, s.scrape);
+      const m = await source.measure(sides);
+      run = advanceGuard(run, m, t, DEFAULT_LIMITS);
+      const line = `${run.state === 'breached' ? 'BREACHED' : run.state}: ${describeMeasurement(m, sides)}${run.reason && run.state !== 'ok' ? ` (${run.reason})` : ''}`;
+      measurements.push({ at: new Date(m.at).toISOString(), state: run.state, line });
+      say(`  [${Math.round((clock.now() - start) / 1000)} s] ${line}`);
+      if (run.final) break;
+    }
+    if (run.final && run.state === 'breached') return await rollBack(`${sides.candidate.label}: ${run.reason}`);
+    if (guardHeld(run)) return done({ outcome: 'held', reason: `${run.measurements} measurements, ${run.failures} breaches, last ${describeMeasurement(run.last!, sides)}`, measurements }, EXIT.held);
+    return done({ outcome: 'not-judged', reason: `${run.state === 'no-data' ? 'no data' : 'inconclusive'}${run.reason ? `: ${run.reason}` : ''}; nothing was undone, a human decides`, measurements }, EXIT.notJudged);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`cutover guard: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    if (err instanceof ActionError) {
+      io.stderr.write(`cutover guard: ${err.message}\n`);
+      return EXIT.notJudged;
+    }
+    throw err;
+  } finally {
+    await sim?.stop();
+  }
+}
+
+/** true when every Deployment finished its rollout; else why not (progress deadline, --timeout). */
+async function waitForRollout(kc: KubeConfig, namespace: string, names: string[], timeoutMs: number, clock: GuardClock, progress: (l: string) => void): Promise<true | string> {
+  const api = kc.makeApiClient(AppsV1Api);
+  const deadline = clock.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    const statuses = await Promise.all(
+      names.map((name) =>
+        api.readNamespacedDeployment({ name, namespace }).then(
+          (d) => rolloutStatus(d),
+          (err) => ({ text: `cannot read deployment ${name}: ${apiMessage(err)}`, done: false, failed: false }),
+        ),
+      ),
+    );
+    const failed = statuses.find((x) => x.failed);
+    if (failed) return failed.text;
+    const pending = statuses.filter((x) => !x.done);
+    if (pending.length === 0) return true;
+    if (pending[0].text !== last) progress((last = pending[0].text));
+    if (clock.now() >= deadline) return `timed out after ${Math.round(timeoutMs / 1000)} s: ${last}`;
+    await clock.sleep(Math.min(1000, Math.max(1, deadline - clock.now())));
+  }
+}

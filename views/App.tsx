@@ -22,7 +22,7 @@ import { Services } from './screens/Services.js';
 import { Jobs } from './screens/Jobs.js';
 import { Events } from './screens/Events.js';
 import { ActionDialog, dialogHeight, dialogLines } from './widgets/ActionDialog.js';
-import { NEEDS } from '../src/store/actionState.js';
+import { ACTION_KEYS, disabledReason } from '../src/actions/registry.js';
 import type { ActionsState } from '../src/store/actionState.js';
 
 export interface AppProps {
@@ -251,12 +251,12 @@ function ErrorPanel({ health, connection, width, height, now }: { health: Health
   return <Lines lines={lines} width={width} height={height} />;
 }
 
-/** Why a release key is disabled (RBAC), by keymap action. */
+/** Why each release key is disabled (RBAC), by keymap action: the registry's one rule. */
 function disabledReasons(actions: ActionsState | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [key, need] of Object.entries(NEEDS)) {
-    const a = need ? actions?.access?.[need] : undefined;
-    if (a && !a.allowed) out.set(key, a.reason ?? 'not allowed');
+  for (const key of ACTION_KEYS) {
+    const why = disabledReason(key, { access: actions?.access });
+    if (why) out.set(key, why);
   }
   return out;
 }

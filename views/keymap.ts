@@ -6,9 +6,9 @@
 import type { Key } from 'ink';
 import type { Screen } from '../src/store/state.js';
 import type { UiAction } from '../src/store/ui.js';
-import type { ActionKey } from '../src/store/actionState.js';
+import { ACTION_KEYS, REGISTRY, type ActionKey } from '../src/actions/registry.js';
 
-/** Release actions: planned, confirmed and run by the engine's ActionController (src/store/actions.ts). */
+/** Release actions: planned, confirmed and run by the engine's ActionController (src/engine/controller.ts). */
 export type ReleaseAction = ActionKey;
 
 /** Keys inside an action dialog (confirm, refusal, result). */
@@ -51,6 +51,12 @@ export interface Binding {
 const LISTS: readonly Screen[] = ['releases', 'services', 'jobs', 'events'];
 const RELEASE: readonly Screen[] = ['releases', 'release'];
 
+/** A release action's binding, from its registry entry; on the releases list it acts on the highlighted release. */
+function releaseBinding(key: ActionKey): Binding {
+  const spec = REGISTRY[key];
+  return { action: key, keys: spec.keys.map((input) => ({ input })), label: spec.keys.join(' '), description: spec.help, group: 'release', mode: 'normal', mutating: true, screens: RELEASE };
+}
+
 export const KEYMAP: readonly Binding[] = [
   // general
   { action: 'help', keys: [{ input: '?' }], label: '?', description: 'help: every key (scroll with the move keys, any other key closes it)', group: 'general', mode: 'normal', hint: 'help' },
@@ -78,20 +84,8 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'inputSubmit', keys: [{ key: 'return' }], label: 'Enter', description: 'run the command / keep the filter', group: 'input', mode: 'input' },
   { action: 'inputCancel', keys: [{ key: 'escape' }], label: 'Esc', description: 'cancel the command / clear the filter', group: 'input', mode: 'input' },
   { action: 'inputDelete', keys: [{ key: 'backspace' }, { key: 'delete' }], label: 'Backspace', description: 'delete a character', group: 'input', mode: 'input' },
-  // release actions (mutating; each shows its plan and asks first; on the releases list they act on the highlighted release)
-  { action: 'stepUp', keys: [{ input: '+' }], label: '+', description: 'canary: next traffic step (grow canary, wait, shrink stable); rolling: scale up by one', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'stepDown', keys: [{ input: '-' }], label: '-', description: 'canary: previous traffic step; rolling: scale down by one', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'promote', keys: [{ input: 'P' }], label: 'P', description: 'promote the canary to stable', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'abort', keys: [{ input: 'A' }], label: 'A', description: 'abort the canary (canary to 0%, stable takes all)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'flip', keys: [{ input: 'f' }], label: 'f', description: 'blue-green: flip the Service to the idle colour (again = flip back)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'scaleIdle', keys: [{ input: 'S' }], label: 'S', description: 'blue-green: scale the idle colour (asks for replicas)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'migrate', keys: [{ input: 'm' }], label: 'm', description: 'run the migration Job; follow its state and log tail', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'pauseResume', keys: [{ input: 'p' }], label: 'p', description: 'pause the rollout, or resume it when paused', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'restart', keys: [{ input: 'r' }], label: 'r', description: 'rollout restart (new revision, every pod replaced)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'setImage', keys: [{ input: 'i' }], label: 'i', description: 'set image (asks [CONTAINER=]IMAGE; canary: the canary, b/g: idle)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'scale', keys: [{ input: 's' }], label: 's', description: 'scale to a number (asks for replicas)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'undoRevision', keys: [{ input: 'U' }], label: 'U', description: 'rollout undo: pick a revision (image, change-cause, template diff)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'undoLast', keys: [{ input: 'u' }], label: 'u', description: 'undo the last cutover action of this session (re-planned; refused if the world changed)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  // release actions: one binding per action registry entry (mutating; each shows its plan and asks first)
+  ...ACTION_KEYS.map(releaseBinding),
   // inside an action dialog
   { action: 'dialogConfirm', keys: [{ input: 'y' }, { key: 'return' }], label: 'y Enter', description: 'run the plan shown (prod context: type the Deployment name, then Enter)', group: 'dialog', mode: 'dialog', mutating: true },
   { action: 'dialogCancel', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n Esc', description: 'cancel, nothing changes; while running: stop waiting (writes made stay)', group: 'dialog', mode: 'dialog', mutating: true },

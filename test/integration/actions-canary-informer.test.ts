@@ -5,6 +5,7 @@ import { CoreV1Api, KubeConfig, makeInformer, type CoreV1Event } from '@kubernet
 import { planCanary } from '../../src/actions/canary.js';
 import { planFlip } from '../../src/actions/flip.js';
 import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
+import { withRelease } from '../helpers/releases.js';
 
 describe('a partner cockpit sees the action as an Event', () => {
   let a: ActionSim;
@@ -38,7 +39,7 @@ describe('a partner cockpit sees the action as an Event', () => {
   };
 
   it('CutoverCanaryStep arrives within 1 s of the action finishing', async () => {
-    const report = await a.service.run(planCanary(await a.state(), 'shop', 'step', { timeoutMs: 20_000 }));
+    const report = await a.service.run(planCanary(...withRelease(await a.state(), 'shop'), 'step', { timeoutMs: 20_000 }));
     assert.equal(report.result.ok, true, report.lines.join('\n'));
     const done = Date.now();
     const hit = await arrival('CutoverCanaryStep', done - 5000);
@@ -48,7 +49,7 @@ describe('a partner cockpit sees the action as an Event', () => {
   });
 
   it('CutoverFlip arrives within 1 s too', async () => {
-    const report = await a.service.run(planFlip(await a.state(), 'pay', { timeoutMs: 20_000 }));
+    const report = await a.service.run(planFlip(...withRelease(await a.state(), 'pay'), { timeoutMs: 20_000 }));
     assert.equal(report.result.ok, true, report.lines.join('\n'));
     const hit = await arrival('CutoverFlip', Date.now() - 5000);
     assert.equal(hit.event.involvedObject?.kind, 'Service');

@@ -18,6 +18,7 @@ import { planFlip } from '../../src/actions/flip.js';
 import { fixtureStore, recordingIntents, NS } from './fixtures.js';
 import { renderApp, linesOf, KEYS, type Rendered } from './harness.js';
 import { KEYMAP } from '../../views/keymap.js';
+import { withRelease } from '../helpers/releases.js';
 
 function closedPortKc(context: string): KubeConfig {
   const kc = new KubeConfig();
@@ -122,7 +123,7 @@ test('a refusal in its own style; a migration-gate refusal offers ! to override 
   // a gate refusal, planned by the real planner, as the controller shows it
   const input = { namespace: NS, snapshot: store.getState().snapshot, view: store.getState().view, now: store.getState().now };
   const gateJob = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'pay-migrate', namespace: NS, labels: { 'cutover.io/migration-for': 'pay' } }, spec: { suspend: true, template: {} } };
-  const plan = planFlip({ ...input, snapshot: { ...input.snapshot, jobs: [...input.snapshot.jobs, gateJob] } }, 'pay');
+  const plan = planFlip(...withRelease({ ...input, snapshot: { ...input.snapshot, jobs: [...input.snapshot.jobs, gateJob] } }, 'pay'));
   assert.match(plan.refusal ?? '', /migration gate closed/);
   const key = store.getState().view.releases.find((r) => r.name === 'pay')!.key;
   store.setState((s) => ({ actions: { ...s.actions, dialog: { kind: 'refused', request: { key: 'flip', releaseKey: key }, plan, overridable: true } } }));
@@ -146,7 +147,7 @@ test('progress while running: steps, live counts from the store, the Job and its
   const state = store.getState();
   const input = { namespace: NS, snapshot: state.snapshot, view: state.view, now: state.now };
   const { planCanary } = await import('../../src/actions/canary.js');
-  const plan = planCanary(input, 'shop', 'step');
+  const plan = planCanary(...withRelease(input, 'shop'), 'step');
   store.setState((s) => ({
     actions: {
       ...s.actions,
@@ -182,7 +183,7 @@ test('result with a rollback offered: u opens the confirm of the rollback', asyn
   const state = store.getState();
   const input = { namespace: NS, snapshot: state.snapshot, view: state.view, now: state.now };
   const { planCanary } = await import('../../src/actions/canary.js');
-  const plan = planCanary(input, 'shop', 'step');
+  const plan = planCanary(...withRelease(input, 'shop'), 'step');
   const first = plan.steps[0] as import('../../src/actions/types.js').PatchStep;
   const rollback = { action: 'undo-action' as const, title: `restore after failed ${plan.title}`, namespace: NS, subject: 'shop', steps: [first.inverse!], notes: ['puts back every write the failed action made, newest first'] };
   const lines = [`failed: ${plan.title}: timed out after 600 s: shop-canary: 1/3 available`, 'changed before the failure:', '  deployment shop-ns/shop-canary: spec.replicas 1 -> 3', 'to restore the previous state:', '  deployment shop-ns/shop-canary: spec.replicas 3 -> 1'];

@@ -133,3 +133,20 @@ test('a denied permission disables the key with the reason; a running action blo
   assert.equal(confirmTarget((dialog() as { plan: Parameters<typeof confirmTarget>[0] }).plan).name, 'pay');
   cleanup();
 });
+
+test('the request carries the side the view points at; the prompt names the target and parses before planning', () => {
+  const { c, key, dialog, cleanup } = setup();
+  c.request('restart', key('pay'));
+  assert.equal((dialog() as { plan: { title: string } }).plan.title, 'restart pay-green', 'blue-green: the idle colour by default');
+  c.key({ type: 'cancel' });
+  c.request('scale', key('pay'), 'pay-blue');
+  const p = dialog() as Extract<Dialog, { kind: 'prompt' }>;
+  assert.equal(p.title, 'scale pay-blue (LIVE) (now 4 replicas)');
+  for (const ch of '2147483648') c.key({ type: 'text', text: ch });
+  c.key({ type: 'confirm' });
+  assert.match((dialog() as { error?: string }).error!, /"2147483648" is not a whole number from 0 to 2147483647/);
+  c.key({ type: 'cancel' });
+  c.request('setImage', key('shop'));
+  assert.match((dialog() as { title: string }).title, /^set image of shop-canary \(canary\)/);
+  cleanup();
+});

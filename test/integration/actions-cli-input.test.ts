@@ -3,15 +3,12 @@
  * parser each), and a production context asks for the same name in the CLI as in the cockpit.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { ActIO } from '../../src/cli/act.js';
 import { runFlip, runScaleIdle } from '../../src/cli/flip.js';
 import { runRollout } from '../../src/cli/rollout.js';
-import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
+import { prodKubeconfig as prodKubeconfigOf, startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
 
 class Capture extends Writable {
   text = '';
@@ -26,11 +23,7 @@ describe('action commands refuse bad values before any write', () => {
   let prodKubeconfig: string;
   before(async () => {
     a = await startActionSim('demo', ['web', 'pay-blue', 'pay-green']);
-    const kc = new KubeConfig();
-    kc.loadFromFile(a.kubeconfigPath);
-    kc.addContext({ name: 'prod-east', cluster: 'cutover-sim', user: 'cutover-admin', namespace: 'default' });
-    prodKubeconfig = join(a.stateDir, 'prod.kubeconfig');
-    writeFileSync(prodKubeconfig, kc.exportConfig());
+    prodKubeconfig = prodKubeconfigOf(a);
   });
   after(async () => {
     await a?.close();

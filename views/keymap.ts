@@ -95,7 +95,7 @@ export const KEYMAP: readonly Binding[] = [
   // release actions: one binding per action registry entry (mutating; each shows its plan and asks first)
   ...ACTION_KEYS.map(releaseBinding),
   // inside an action dialog (the revision picker also moves with the move keys)
-  { action: 'dialogConfirm', keys: [{ input: 'y' }, { key: 'return' }], label: 'y Enter', description: 'run the plan shown (prod context: type the Deployment name, then Enter)', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'refused', 'result'], mutating: true },
+  { action: 'dialogConfirm', keys: [{ input: 'y' }, { key: 'return' }], label: 'y Enter', description: 'run the plan shown (prod context: type the Deployment or Service name, then Enter)', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'refused', 'result'], mutating: true },
   { action: 'dialogCancel', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n Esc', description: 'cancel, nothing changes; closes a refusal or a result', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'picker', 'refused', 'result'], mutating: true },
   { action: 'dialogStop', keys: [{ key: 'escape' }], label: 'Esc', description: 'while an action runs: stop waiting (writes made stay)', group: 'dialog', mode: 'dialog', dialogs: ['running'], mutating: true },
   { action: 'dialogPick', keys: [{ key: 'return' }], label: 'Enter', description: 'revision picker (U): plan the undo to the revision under the cursor', group: 'dialog', mode: 'dialog', dialogs: ['picker'], mutating: true },

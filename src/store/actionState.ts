@@ -10,7 +10,6 @@ import type { Plan } from '../actions/types.js';
 import type { AccessMap } from '../kube/access.js';
 
 export type { ActionKey, ActionRequest } from '../actions/registry.js';
-export { ACTION_KEYS } from '../actions/registry.js';
 
 export type PromptPurpose = 'image' | 'replicas' | 'override';
 

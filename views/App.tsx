@@ -11,10 +11,10 @@ import type { ReleaseView } from '../src/derive/derive.js';
 import type { CockpitState, CockpitStore, ConnectionInfo, Health, UiState } from '../src/store/state.js';
 import { COMMANDS } from '../src/store/ui.js';
 import { activeBindings, GROUP_TITLE, hintsFor, type Group, type ReleaseAction } from './keymap.js';
-import { handleInput } from './input.js';
-import { eventRows, findRelease, jobRows, releaseRows, serviceRows } from './lists.js';
+import { handleInput, type KeyDeps } from './input.js';
+import { actionSubject, eventRows, findRelease, jobRows, releaseRows, serviceRows } from './lists.js';
 import { colorFromEnv, ThemeProvider, useTone } from './theme.js';
-import { ago, clip, fit, joinFitting } from './text.js';
+import { ago, clip, fit, joinFitting, stringWidth } from './text.js';
 import { LineView, Lines, seg, type Line } from './widgets/Lines.js';
 import { Releases } from './screens/Releases.js';
 import { ReleaseDetail } from './screens/ReleaseDetail.js';
@@ -22,7 +22,8 @@ import { Services } from './screens/Services.js';
 import { Jobs } from './screens/Jobs.js';
 import { Events } from './screens/Events.js';
 import { ActionDialog, dialogHeight, dialogLines } from './widgets/ActionDialog.js';
-import { NEEDS } from '../src/store/actionState.js';
+import { ACTION_KEYS, disabledReason, REGISTRY } from '../src/actions/registry.js';
+import { actionTarget, targetLabel } from '../src/actions/target.js';
 import type { ActionsState } from '../src/store/actionState.js';
 
 export interface AppProps {
@@ -70,26 +71,23 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
   const width = Math.max(1, columns);
   const height = Math.max(1, rows);
   const bodyHeight = Math.max(0, height - CHROME_ROWS);
-  const [helpTop, setHelpTop] = useState(0);
   const dialog = readonly ? null : actions?.dialog ?? null;
   const wallNow = useTicker(clock, health.lostSince !== undefined || (!health.synced && health.failure !== undefined) || dialog?.kind === 'running');
 
-  const deps = useRef({ store, intents, readonly, pageRows: 1, onAction, onHelpScroll: (_a: string) => {} });
+  const help = useMemo(() => (ui.help ? helpLayout(helpLines(readonly, actions), width, bodyHeight) : undefined), [ui.help, readonly, actions, width, bodyHeight]);
+
+  const deps = useRef<KeyDeps>({ store, intents, readonly, pageRows: 1, onAction });
   deps.current = {
     store,
     intents,
     readonly,
     onAction,
     pageRows: Math.max(1, bodyHeight - 2),
-    onHelpScroll: (a: string) =>
-      setHelpTop((t) => Math.max(0, a === 'up' ? t - 1 : a === 'down' ? t + 1 : a === 'pageUp' ? t - bodyHeight : a === 'pageDown' ? t + bodyHeight : a === 'top' ? 0 : 1e6)),
+    ...(help ? { help: { count: help.maxTop + 1, page: help.inner } } : {}),
   };
   useInput((input, key) => {
     handleInput(input, key, deps.current);
   });
-  useEffect(() => {
-    if (!ui.help) setHelpTop(0);
-  }, [ui.help]);
 
   const dLines = useMemo(() => (dialog ? dialogLines(dialog, view, width, wallNow) : []), [dialog, view, width, wallNow]);
   const dHeight = dialog ? dialogHeight(dLines.length, Math.max(0, bodyHeight - 5)) : 0;
@@ -97,7 +95,7 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
 
   let body: React.ReactNode;
   if (ui.help) {
-    body = <Help readonly={readonly} width={width} height={bodyHeight} top={helpTop} actions={actions} />;
+    body = <Help readonly={readonly} width={width} height={bodyHeight} top={ui.helpTop} layout={help!} />;
   } else if (!health.synced && health.failure && view.releases.length === 0) {
     body = <ErrorPanel health={health} connection={connection} width={width} height={bodyHeight} now={wallNow} />;
   } else {
@@ -115,7 +113,7 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
       <Box flexDirection="column" width={width} height={bodyHeight} overflow="hidden">
         {body}
       </Box>
-      <Footer ui={ui} width={width} readonly={readonly} />
+      <Footer ui={ui} width={width} readonly={readonly} target={readonly ? undefined : targetHint({ ui, view })} />
     </Box>
   );
 }
@@ -206,9 +204,19 @@ function Header({ connection, health, ui, width, now, readonly }: { connection: 
   );
 }
 
-function Footer({ ui, width, readonly }: { ui: UiState; width: number; readonly: boolean }) {
+/** `p r i s U → pay-green (idle)`: what the Deployment keys act on now (the registry's one target rule). */
+export function targetHint(state: Pick<CockpitState, 'ui' | 'view'>): string | undefined {
+  const { release, side } = actionSubject(state);
+  if (!release) return undefined;
+  const keys = ACTION_KEYS.filter((k) => REGISTRY[k].scope === 'deployment').flatMap((k) => REGISTRY[k].keys);
+  return `${keys.join(' ')} → ${targetLabel(actionTarget(release, side))}`;
+}
+
+function Footer({ ui, width, readonly, target }: { ui: UiState; width: number; readonly: boolean; target?: string }) {
   const tone = useTone();
-  const hints = hintsFor(ui.screen, readonly);
+  const room = target ? Math.max(0, width - stringWidth(target) - 2) : width;
+  const hints = joinFitting(hintsFor(ui.screen, readonly), room, '  ');
+  const first = target && room > 0 ? (hints ? `${hints}  ${target}` : target) : hints;
   let second: React.ReactNode;
   if (ui.command !== null) {
     second = <Text wrap="truncate-end">{clip(`:${ui.command}█`, width)}</Text>;
@@ -229,7 +237,7 @@ function Footer({ ui, width, readonly }: { ui: UiState; width: number; readonly:
   return (
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end" color={tone('muted')}>
-        {fit(joinFitting(hints, width, '  '), width)}
+        {fit(first, width)}
       </Text>
       {second}
     </Box>
@@ -251,12 +259,12 @@ function ErrorPanel({ health, connection, width, height, now }: { health: Health
   return <Lines lines={lines} width={width} height={height} />;
 }
 
-/** Why a release key is disabled (RBAC), by keymap action. */
+/** Why each release key is disabled (RBAC), by keymap action: the registry's one rule. */
 function disabledReasons(actions: ActionsState | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [key, need] of Object.entries(NEEDS)) {
-    const a = need ? actions?.access?.[need] : undefined;
-    if (a && !a.allowed) out.set(key, a.reason ?? 'not allowed');
+  for (const key of ACTION_KEYS) {
+    const why = disabledReason(key, { access: actions?.access });
+    if (why) out.set(key, why);
   }
   return out;
 }
@@ -276,19 +284,34 @@ export function helpLines(readonly: boolean, actions?: ActionsState): Line[] {
     }
   }
   if (!readonly) lines.push([], [seg('Gate override', undefined, true)], [seg('A migration-gate refusal offers ! : type a reason, Enter re-plans with the gate')], [seg('overridden; the reason goes into the audit log and the Event.')]);
+  if (!readonly) {
+    const keys = ACTION_KEYS.filter((k) => REGISTRY[k].scope === 'deployment').flatMap((k) => REGISTRY[k].keys).join(' ');
+    lines.push(
+      [],
+      [seg('Targets', undefined, true)],
+      [seg(`${keys} act on one Deployment, named in the footer and the plan: a canary`)],
+      [seg('pair\'s canary, a blue-green pair\'s idle colour. In a pair\'s detail view, move')],
+      [seg('the cursor onto a pod to act on its Deployment (the live colour only so).')],
+    );
+  }
   lines.push([], [seg('Commands', undefined, true)]);
   for (const c of COMMANDS) lines.push([seg(c.usage.padEnd(20), 'accent'), seg(c.description)]);
   return lines;
 }
 
-function Help({ readonly, width, height, top, actions }: { readonly: boolean; width: number; height: number; top: number; actions?: ActionsState }) {
-  const lines = useMemo(() => helpLines(readonly, actions), [readonly, actions]);
+/** How the help overlay lays its lines out: columns of `perCol` lines, `inner` rows on screen, scrollable up to `maxTop`. */
+export function helpLayout(lines: Line[], width: number, height: number) {
   const inner = Math.max(0, height - 1);
   const colWidth = 44;
   const cols = Math.max(1, Math.min(Math.floor(width / colWidth), Math.ceil(lines.length / Math.max(1, inner))));
   const perCol = Math.ceil(lines.length / cols);
-  const scrollable = perCol > inner;
-  const start = scrollable ? Math.min(top, perCol - inner) : 0;
+  return { lines, inner, cols, perCol, maxTop: Math.max(0, perCol - inner) };
+}
+
+function Help({ readonly, width, height, top, layout }: { readonly: boolean; width: number; height: number; top: number; layout: ReturnType<typeof helpLayout> }) {
+  const { lines, inner, cols, perCol, maxTop } = layout;
+  const scrollable = maxTop > 0;
+  const start = Math.min(top, maxTop);
   const w = Math.floor(width / cols);
   const title = `Help: every key${readonly ? ' (read-only: release actions hidden)' : ''}${scrollable ? `  (j/k scroll, ${start + 1}-${start + inner} of ${perCol})` : ''}  Esc closes`;
   return (

@@ -14,7 +14,8 @@ import {
   backspaceFilter,
   cancelCommand,
   cancelFilter,
-  cursorOf,
+  isMove,
+  moveTarget,
   submitCommand,
   typeCommand,
   typeFilter,
@@ -23,7 +24,7 @@ import {
   type UiResult,
 } from '../src/store/ui.js';
 import { findBinding, KEYMAP, NO_KEY, type Binding, type ReleaseAction } from './keymap.js';
-import { findRelease, releaseRows, uiContext } from './lists.js';
+import { actionSubject, uiContext } from './lists.js';
 
 export interface KeyDeps {
   store: CockpitStore;
@@ -33,11 +34,9 @@ export interface KeyDeps {
   pageRows: number;
   /** Release actions; without it, the key says it is not available yet. */
   onAction?: (action: ReleaseAction, release: ReleaseView | undefined) => void;
-  /** Scrolls the help overlay (its scroll position is the App's own). */
-  onHelpScroll?: (action: UiAction) => void;
+  /** The help overlay as laid out now: how many first lines it can show, and its page. */
+  help?: { count: number; page: number };
 }
-
-const SCROLL = new Set<string>(['up', 'down', 'top', 'bottom', 'pageUp', 'pageDown']);
 
 const RELEASE_ACTIONS = new Set<string>(KEYMAP.filter((b) => b.group === 'release').map((b) => b.action));
 const isReleaseAction = (b: Binding): b is Binding & { action: ReleaseAction } => RELEASE_ACTIONS.has(b.action);
@@ -77,12 +76,9 @@ export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'te
   if (binding?.action === 'quit' && (typing || key.ctrl)) {
     result = { ui, intent: { type: 'quit' } };
   } else if (ui.help && !typing) {
-    // Help is open: scrolling keys scroll it, any other key closes it.
-    if (binding && SCROLL.has(binding.action)) {
-      deps.onHelpScroll?.(binding.action as UiAction);
-      return binding;
-    }
-    result = { ui: { ...ui, help: false } };
+    // Help is open: the move keys scroll it, any other key closes it.
+    if (binding && isMove(binding.action)) result = applyAction(ui, binding.action, deps.help ?? { count: 1, page: 1 });
+    else result = { ui: { ...ui, help: false } };
   } else if (ui.command !== null) {
     if (binding?.action === 'inputSubmit') result = submitCommand(ui, state.connection.contexts);
     else if (binding?.action === 'inputCancel') result = { ui: cancelCommand(ui) };
@@ -94,10 +90,9 @@ export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'te
     else if (binding?.action === 'inputDelete') result = { ui: backspaceFilter(ui) };
     else if (!key.ctrl && !key.meta && input) result = { ui: typeFilter(ui, input) };
   } else if (binding && isReleaseAction(binding)) {
-    const release =
-      ui.screen === 'release' ? findRelease(state.view, ui.releaseKey) : ui.screen === 'releases' ? releaseRows(state.view, ui.filter)[cursorOf(ui)] : undefined;
+    const { release, side } = actionSubject(state);
     if (deps.onAction) deps.onAction(binding.action, release);
-    else if (intents.act) intents.act(binding.action, release?.key);
+    else if (intents.act) intents.act(binding.action, release?.key, side);
     else intents.notify(`${binding.label} (${binding.description}): not available yet`, 'warn');
     return binding;
   } else if (binding) {
@@ -113,65 +108,61 @@ export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'te
   return binding ?? (typing ? 'text' : undefined);
 }
 
+/** Printable text (not a named key): what a prompt takes as typed characters. */
 const isText = (input: string, key: Key) => !key.ctrl && !key.meta && input !== '' && !key.return && !key.escape && !key.tab && !key.backspace && !key.delete;
 
 /**
- * A key while an action dialog is open. Prompts and the production name check take text; the
- * confirm dialog takes y/Enter and n/Esc; a refusal or a result closes on any other key, which then
- * acts as usual ('pass'), so `+` `y` `+` `y` steps a canary twice.
+ * A key while an action dialog is open, by the keymap's bindings for that dialog. Prompts and the
+ * production name check take text (the input bindings edit it); the picker moves with the move
+ * keys; a refusal or a result closes on any other key, which then acts as usual ('pass'), so
+ * `+` `y` `+` `y` steps a canary twice.
  */
 export function handleDialogKey(input: string, key: Key, dialog: Dialog, deps: KeyDeps): Binding | 'text' | 'pass' | undefined {
   const send = deps.intents.dialog!;
-  const dialogBinding = findBinding(input, key, { mode: 'dialog', readonly: false, screen: 'releases' });
-  if (key.ctrl && input === 'c') {
-    deps.intents.quit();
-    return undefined;
-  }
   const textual = dialog.kind === 'prompt' || (dialog.kind === 'confirm' && dialog.confirmName !== undefined);
-  if (textual) {
-    if (key.return) send({ type: 'confirm' });
-    else if (key.escape) send({ type: 'cancel' });
-    else if (key.backspace || key.delete) send({ type: 'backspace' });
-    else if (isText(input, key)) send({ type: 'text', text: input });
-    return dialogBinding ?? 'text';
+  const b = findBinding(input, key, { mode: textual ? 'input' : 'dialog', dialog: dialog.kind, readonly: false, screen: 'releases' });
+  if (b?.action === 'quit') {
+    deps.intents.quit();
+    return b;
   }
-  const act = dialogBinding?.action;
+  if (textual) {
+    if (b?.action === 'inputSubmit') send({ type: 'confirm' });
+    else if (b?.action === 'inputCancel') send({ type: 'cancel' });
+    else if (b?.action === 'inputDelete') send({ type: 'backspace' });
+    else if (isText(input, key)) send({ type: 'text', text: input });
+    return b ?? 'text';
+  }
+  const act = b?.action;
   switch (dialog.kind) {
     case 'picker': {
-      const nav = findBinding(input, key, { mode: 'normal', readonly: false, screen: 'releases' })?.action;
-      if (nav === 'up') send({ type: 'move', to: -1 });
-      else if (nav === 'down') send({ type: 'move', to: 1 });
-      else if (nav === 'top') send({ type: 'move', to: 'top' });
-      else if (nav === 'bottom') send({ type: 'move', to: 'bottom' });
-      else if (nav === 'pageUp') send({ type: 'move', to: -5 });
-      else if (nav === 'pageDown') send({ type: 'move', to: 5 });
-      else if (key.return) send({ type: 'confirm' });
+      if (act === 'dialogPick') send({ type: 'confirm' });
       else if (act === 'dialogCancel') send({ type: 'cancel' });
-      return dialogBinding;
+      else {
+        const nav = findBinding(input, key, { mode: 'normal', readonly: false, screen: 'releases' });
+        if (nav && isMove(nav.action)) {
+          send({ type: 'move', to: moveTarget(nav.action, deps.pageRows) });
+          return nav;
+        }
+      }
+      return b;
     }
     case 'confirm':
       if (act === 'dialogConfirm') send({ type: 'confirm' });
       else if (act === 'dialogCancel') send({ type: 'cancel' });
-      return dialogBinding;
+      return b;
     case 'running':
-      if (key.escape) send({ type: 'cancel' });
-      return dialogBinding;
+      if (act === 'dialogStop') send({ type: 'cancel' });
+      return b;
     case 'refused':
-      if (act === 'dialogOverride' && dialog.overridable) {
-        send({ type: 'override' });
-        return dialogBinding;
-      }
-      send({ type: 'close' });
-      return act === 'dialogConfirm' || act === 'dialogCancel' || input === ' ' ? dialogBinding : 'pass';
     case 'result':
-      if (act === 'dialogRollback' && dialog.rollback) {
-        send({ type: 'rollback' });
-        return dialogBinding;
+      if (act === 'dialogOverride' && dialog.kind === 'refused' && dialog.overridable) send({ type: 'override' });
+      else if (act === 'dialogRollback' && dialog.kind === 'result' && dialog.rollback) send({ type: 'rollback' });
+      else {
+        send({ type: 'close' });
+        return act === 'dialogConfirm' || act === 'dialogCancel' || act === 'dialogClose' ? b : 'pass';
       }
-      send({ type: 'close' });
-      return act === 'dialogConfirm' || act === 'dialogCancel' || input === ' ' ? dialogBinding : 'pass';
+      return b;
   }
-  return undefined;
 }
 
 /**

@@ -6,13 +6,16 @@
 import type { Key } from 'ink';
 import type { Screen } from '../src/store/state.js';
 import type { UiAction } from '../src/store/ui.js';
-import type { ActionKey } from '../src/store/actionState.js';
+import { ACTION_KEYS, REGISTRY, type ActionKey } from '../src/actions/registry.js';
+import type { Dialog } from '../src/store/actionState.js';
 
-/** Release actions: planned, confirmed and run by the engine's ActionController (src/store/actions.ts). */
+/** Release actions: planned, confirmed and run by the engine's ActionController (src/engine/controller.ts). */
 export type ReleaseAction = ActionKey;
 
-/** Keys inside an action dialog (confirm, refusal, result). */
-export type DialogAction = 'dialogConfirm' | 'dialogCancel' | 'dialogOverride' | 'dialogRollback' | 'dialogPick';
+/** Keys inside an action dialog (confirm, picker, refusal, running, result). */
+export type DialogAction = 'dialogConfirm' | 'dialogCancel' | 'dialogStop' | 'dialogPick' | 'dialogOverride' | 'dialogRollback' | 'dialogClose';
+
+export type DialogKind = Dialog['kind'];
 
 /** Editing the `:` command line or the `/` filter. */
 export type InputAction = 'inputSubmit' | 'inputCancel' | 'inputDelete';
@@ -38,8 +41,13 @@ export interface Binding {
   label: string;
   description: string;
   group: Group;
-  /** normal: browsing; input: while typing a command or filter; dialog: an action dialog is open; any: all. */
+  /**
+   * normal: browsing (the revision picker moves with these too); input: while typing a command, a
+   * filter or into a prompt; dialog: an action dialog is open; any: all.
+   */
   mode: 'normal' | 'input' | 'dialog' | 'any';
+  /** mode dialog: the dialogs the key works in. */
+  dialogs?: readonly DialogKind[];
   /** Changes the cluster: hidden and ignored with --readonly. */
   mutating?: boolean;
   /** Short word for the footer; bindings without one are only in help. */
@@ -50,6 +58,12 @@ export interface Binding {
 
 const LISTS: readonly Screen[] = ['releases', 'services', 'jobs', 'events'];
 const RELEASE: readonly Screen[] = ['releases', 'release'];
+
+/** A release action's binding, from its registry entry; on the releases list it acts on the highlighted release. */
+function releaseBinding(key: ActionKey): Binding {
+  const spec = REGISTRY[key];
+  return { action: key, keys: spec.keys.map((input) => ({ input })), label: spec.keys.join(' '), description: spec.help, group: 'release', mode: 'normal', mutating: true, screens: RELEASE };
+}
 
 export const KEYMAP: readonly Binding[] = [
   // general
@@ -74,30 +88,20 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'screenServices', keys: [{ input: '2' }], label: '2', description: 'services', group: 'screens', mode: 'normal' },
   { action: 'screenJobs', keys: [{ input: '3' }], label: '3', description: 'jobs (migrations first)', group: 'screens', mode: 'normal' },
   { action: 'screenEvents', keys: [{ input: '4' }], label: '4', description: 'events, newest first', group: 'screens', mode: 'normal' },
-  // typing a command or a filter
-  { action: 'inputSubmit', keys: [{ key: 'return' }], label: 'Enter', description: 'run the command / keep the filter', group: 'input', mode: 'input' },
-  { action: 'inputCancel', keys: [{ key: 'escape' }], label: 'Esc', description: 'cancel the command / clear the filter', group: 'input', mode: 'input' },
+  // typing a command, a filter, or into a prompt of an action dialog
+  { action: 'inputSubmit', keys: [{ key: 'return' }], label: 'Enter', description: 'run the command / keep the filter / take what the prompt says', group: 'input', mode: 'input' },
+  { action: 'inputCancel', keys: [{ key: 'escape' }], label: 'Esc', description: 'cancel the command or the prompt / clear the filter', group: 'input', mode: 'input' },
   { action: 'inputDelete', keys: [{ key: 'backspace' }, { key: 'delete' }], label: 'Backspace', description: 'delete a character', group: 'input', mode: 'input' },
-  // release actions (mutating; each shows its plan and asks first; on the releases list they act on the highlighted release)
-  { action: 'stepUp', keys: [{ input: '+' }], label: '+', description: 'canary: next traffic step (grow canary, wait, shrink stable); rolling: scale up by one', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'stepDown', keys: [{ input: '-' }], label: '-', description: 'canary: previous traffic step; rolling: scale down by one', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'promote', keys: [{ input: 'P' }], label: 'P', description: 'promote the canary to stable', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'abort', keys: [{ input: 'A' }], label: 'A', description: 'abort the canary (canary to 0%, stable takes all)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'flip', keys: [{ input: 'f' }], label: 'f', description: 'blue-green: flip the Service to the idle colour (again = flip back)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'scaleIdle', keys: [{ input: 'S' }], label: 'S', description: 'blue-green: scale the idle colour (asks for replicas)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'migrate', keys: [{ input: 'm' }], label: 'm', description: 'run the migration Job; follow its state and log tail', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'pauseResume', keys: [{ input: 'p' }], label: 'p', description: 'pause the rollout, or resume it when paused', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'restart', keys: [{ input: 'r' }], label: 'r', description: 'rollout restart (new revision, every pod replaced)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'setImage', keys: [{ input: 'i' }], label: 'i', description: 'set image (asks [CONTAINER=]IMAGE; canary: the canary, b/g: idle)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'scale', keys: [{ input: 's' }], label: 's', description: 'scale to a number (asks for replicas)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'undoRevision', keys: [{ input: 'U' }], label: 'U', description: 'rollout undo: pick a revision (image, change-cause, template diff)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  { action: 'undoLast', keys: [{ input: 'u' }], label: 'u', description: 'undo the last cutover action of this session (re-planned; refused if the world changed)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
-  // inside an action dialog
-  { action: 'dialogConfirm', keys: [{ input: 'y' }, { key: 'return' }], label: 'y Enter', description: 'run the plan shown (prod context: type the Deployment name, then Enter)', group: 'dialog', mode: 'dialog', mutating: true },
-  { action: 'dialogCancel', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n Esc', description: 'cancel, nothing changes; while running: stop waiting (writes made stay)', group: 'dialog', mode: 'dialog', mutating: true },
-  { action: 'dialogPick', keys: [{ key: 'upArrow' }, { key: 'downArrow' }], label: '↑ ↓ j k', description: 'revision picker (U): move; Enter plans the undo to it', group: 'dialog', mode: 'dialog', mutating: true },
-  { action: 'dialogOverride', keys: [{ input: '!' }], label: '!', description: 'migration-gate refusal: override with a typed reason (audited)', group: 'dialog', mode: 'dialog', mutating: true },
-  { action: 'dialogRollback', keys: [{ input: 'u' }], label: 'u', description: 'failed result: apply the offered rollback (confirm first)', group: 'dialog', mode: 'dialog', mutating: true },
+  // release actions: one binding per action registry entry (mutating; each shows its plan and asks first)
+  ...ACTION_KEYS.map(releaseBinding),
+  // inside an action dialog (the revision picker also moves with the move keys)
+  { action: 'dialogConfirm', keys: [{ input: 'y' }, { key: 'return' }], label: 'y Enter', description: 'run the plan shown (prod context: type the Deployment or Service name, then Enter)', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'refused', 'result'], mutating: true },
+  { action: 'dialogCancel', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n Esc', description: 'cancel, nothing changes; closes a refusal or a result', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'picker', 'refused', 'result'], mutating: true },
+  { action: 'dialogStop', keys: [{ key: 'escape' }], label: 'Esc', description: 'while an action runs: stop waiting (writes made stay)', group: 'dialog', mode: 'dialog', dialogs: ['running'], mutating: true },
+  { action: 'dialogPick', keys: [{ key: 'return' }], label: 'Enter', description: 'revision picker (U): plan the undo to the revision under the cursor', group: 'dialog', mode: 'dialog', dialogs: ['picker'], mutating: true },
+  { action: 'dialogOverride', keys: [{ input: '!' }], label: '!', description: 'migration-gate refusal: override with a typed reason (audited)', group: 'dialog', mode: 'dialog', dialogs: ['refused'], mutating: true },
+  { action: 'dialogRollback', keys: [{ input: 'u' }], label: 'u', description: 'failed result: apply the offered rollback (confirm first)', group: 'dialog', mode: 'dialog', dialogs: ['result'], mutating: true },
+  { action: 'dialogClose', keys: [{ input: ' ' }], label: 'Space', description: 'close a refusal or a result (any other key closes it and acts as usual)', group: 'dialog', mode: 'dialog', dialogs: ['refused', 'result'], mutating: true },
 ];
 
 export const GROUP_TITLE: Record<Group, string> = {
@@ -134,10 +138,11 @@ function specMatches(spec: KeySpec, input: string, key: Key): boolean {
 export function findBinding(
   input: string,
   key: Key,
-  opts: { mode: 'normal' | 'input' | 'dialog'; readonly: boolean; screen: Screen },
+  opts: { mode: 'normal' | 'input' | 'dialog'; readonly: boolean; screen: Screen; dialog?: DialogKind },
 ): Binding | undefined {
   for (const b of KEYMAP) {
     if (b.mode !== 'any' && b.mode !== opts.mode) continue;
+    if (b.dialogs && !(opts.dialog && b.dialogs.includes(opts.dialog))) continue;
     if (opts.readonly && b.mutating) continue;
     if (b.screens && !b.screens.includes(opts.screen)) continue;
     if (b.keys.some((k) => specMatches(k, input, key))) return b;

@@ -94,6 +94,25 @@ export function panelCount(release: ReleaseView, panel: number): number {
   }
 }
 
+/**
+ * What a release key acts on: the highlighted release (list) or the one shown (detail); in a
+ * pair's detail view, once the user moved the cursor in the pod list, the Deployment of the pod
+ * under it (`side`). Rows are the pods panel's: each Deployment's pods, in release order.
+ */
+export function actionSubject(state: Pick<CockpitState, 'ui' | 'view'>): { release?: ReleaseView; side?: string } {
+  const { ui, view } = state;
+  if (ui.screen === 'releases') return { release: releaseRows(view, ui.filter)[ui.cursor.releases ?? 0] };
+  if (ui.screen !== 'release') return {};
+  const release = findRelease(view, ui.releaseKey);
+  if (!release || !ui.podPicked || PANELS[ui.panel] !== 'Pods' || release.deployments.length < 2) return { release };
+  let row = ui.cursor.release ?? 0;
+  for (const d of release.deployments) {
+    if (row < d.pods.length) return { release, side: d.name };
+    row -= d.pods.length;
+  }
+  return { release };
+}
+
 /** What a key press needs to know about the list on screen. */
 export function uiContext(state: CockpitState, pageRows: number): UiContext {
   const { ui, view } = state;

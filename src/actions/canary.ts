@@ -5,9 +5,10 @@
  */
 import { DEFAULT_CANARY_STEPS, canarySplit, nextCanaryStep, previousCanaryStep, type CanarySplit } from '../model/index.js';
 import type { DeploymentView, ReleaseView } from '../derive/derive.js';
-import { migrationGate } from './gate.js';
+import { checkGate } from './gate.js';
 import { requireRelease, type PlanInput } from './state.js';
-import type { ActionName, ObjectRef, PatchStep, Plan, Step, UndoSpec, WaitStep } from './types.js';
+import { deploymentRef, replicasPatch } from './steps.js';
+import type { ActionName, Plan, Step, UndoSpec, WaitStep } from './types.js';
 import { refuse } from './types.js';
 
 export type CanaryMove = 'step' | 'back' | 'promote' | 'abort';
@@ -42,22 +43,6 @@ export function parseCanarySteps(text: string): number[] | string {
   if (bad !== undefined) return `"${bad}" in "${text}" is not a percentage between 1 and 100`;
   for (let i = 1; i < nums.length; i++) if (nums[i] <= nums[i - 1]) return `"${text}" must be strictly increasing`;
   return nums;
-}
-
-const deploymentRef = (d: DeploymentView): ObjectRef => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: d.namespace, name: d.name });
-
-/** A guarded `spec.replicas` merge patch with its inverse. */
-export function replicasPatch(d: DeploymentView, before: number, after: number): PatchStep {
-  const target = deploymentRef(d);
-  const step = (from: number, to: number): PatchStep => ({
-    kind: 'patch',
-    target,
-    strategy: 'merge',
-    patch: { spec: { replicas: to } },
-    expect: [{ path: 'spec.replicas', value: from }],
-    changes: [{ field: 'spec.replicas', before: String(from), after: String(to) }],
-  });
-  return { ...step(before, after), inverse: step(after, before) };
 }
 
 export function availableWait(d: DeploymentView, replicas: number, timeoutMs: number): WaitStep {
@@ -104,9 +89,8 @@ function roundingNote(total: number, split: CanarySplit): string {
   return `${split.percent}% of ${total} = ${shown} canary${floor}, ${split.stable} stable`;
 }
 
-/** Plans one canary move. Throws ActionError when the release does not exist. */
-export function planCanary(input: PlanInput, releaseName: string, move: CanaryMove, opts: CanaryOptions = {}): Plan {
-  const release = requireRelease(input, releaseName);
+/** Plans one canary move of `release`. */
+export function planCanary(input: PlanInput, release: ReleaseView, move: CanaryMove, opts: CanaryOptions = {}): Plan {
   const base = { action: ACTION[move], title: `canary ${release.name}: ${move}`, namespace: input.namespace, subject: release.name };
   if (release.release.kind !== 'canary') {
     return refuse(base, `${release.name} is a ${release.release.kind === 'bluegreen' ? 'blue-green' : 'plain rolling'} release, not a canary (a canary is a *-canary or track=canary Deployment next to a stable one behind one Service)`);
@@ -176,12 +160,9 @@ export function planCanarySplit(input: PlanInput, release: ReleaseView, to: { st
   const notes: string[] = [];
   const growsCanary = to.canary > c0;
   if (growsCanary) {
-    const image = canary.images[0] ?? '';
-    const gate = migrationGate(input, release, image);
-    if (!gate.open) {
-      if (!opts.override) return refuse(base, `migration gate closed: ${gate.reason} (or pass --override REASON)`);
-      notes.push(`migration gate OVERRIDDEN (${opts.override}): ${gate.reason}`);
-    } else if (gate.reason) notes.push(gate.reason);
+    const gate = checkGate(input, release, canary.images[0] ?? '', opts.override);
+    if ('refusal' in gate) return refuse(base, gate.refusal);
+    notes.push(...gate.notes);
   }
 
   if (opts.percent !== undefined) notes.push(roundingNote(total, { stable: to.stable, canary: to.canary, percent: opts.percent }));
@@ -201,9 +182,9 @@ export function planCanarySplit(input: PlanInput, release: ReleaseView, to: { st
   }
 
   const steps: Step[] = [
-    replicasPatch(grow, grow.desired, growTo),
+    replicasPatch(deploymentRef(grow), grow.desired, growTo),
     availableWait(grow, growTo, waitTimeout(grow, opts.timeoutMs)),
-    replicasPatch(shrink, shrink.desired, shrinkTo),
+    replicasPatch(deploymentRef(shrink), shrink.desired, shrinkTo),
   ];
   if (opts.wait) steps.push(availableWait(shrink, shrinkTo, waitTimeout(shrink, opts.timeoutMs)));
 

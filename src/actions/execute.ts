@@ -1,7 +1,7 @@
 /** Runs a plan: each write re-checks what the plan read, then writes with that read's resourceVersion. */
 import { ActionError, ConflictError, describeRef, type ActionClient } from './client.js';
 import { getPath, sameValue, show } from './paths.js';
-import type { ActionResult, CreateStep, PatchStep, Plan, StepOutcome } from './types.js';
+import { formatChanges, type ActionResult, type CreateStep, type PatchStep, type Plan, type StepOutcome } from './types.js';
 import { checkCondition, waitPath } from './waits.js';
 
 export interface ExecuteOptions {
@@ -35,7 +35,7 @@ export async function executePlan(plan: Plan, client: ActionClient, opts: Execut
               throw new ActionError(`${describeRef(step.target)} ${e.path} is ${show(now)} now, the plan expected ${show(e.value)}: it changed since the plan; re-plan and try again`);
             }
           }
-          if (attempt === 1) progress(`${client.dryRun ? '[dry run] ' : ''}${describeRef(step.target)}: ${step.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`);
+          if (attempt === 1) progress(`${client.dryRun ? '[dry run] ' : ''}${describeRef(step.target)}: ${formatChanges(step.changes)}`);
           try {
             await client.patch(step.target, step.strategy, step.patch, fresh.metadata!.resourceVersion!, step.ops);
             break;
@@ -83,11 +83,11 @@ export function describeResult(r: ActionResult): string[] {
   }
   lines.push('changed before the failure:');
   for (const s of r.applied) {
-    lines.push(`  ${describeRef(s.target)}: ${s.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`);
+    lines.push(`  ${describeRef(s.target)}: ${formatChanges(s.changes)}`);
   }
   if (r.rollback?.length) {
     lines.push('to restore the previous state:');
-    for (const s of r.rollback) lines.push(`  ${describeRef(s.target)}: ${s.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`);
+    for (const s of r.rollback) lines.push(`  ${describeRef(s.target)}: ${formatChanges(s.changes)}`);
   }
   return lines;
 }

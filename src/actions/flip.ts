@@ -3,11 +3,13 @@
  * all the traffic), wait for the endpoints to move; and scale the idle colour as its own action.
  */
 import { formatEqualitySelector, type BlueGreenRelease } from '../model/index.js';
-import type { DeploymentView } from '../derive/derive.js';
-import { availableWait, notSteady, replicasPatch, waitTimeout } from './canary.js';
-import { migrationGate } from './gate.js';
+import type { DeploymentView, ReleaseView } from '../derive/derive.js';
+import { availableWait, notSteady, waitTimeout } from './canary.js';
+import { checkGate } from './gate.js';
+import { replicasProblem } from './parse.js';
 import { requireRelease, type PlanInput } from './state.js';
-import type { ObjectRef, PatchStep, Plan, Step, UndoSpec, WaitStep } from './types.js';
+import { deploymentRef, replicasPatch, serviceRef } from './steps.js';
+import type { PatchStep, Plan, Step, UndoSpec, WaitStep } from './types.js';
 import { refuse } from './types.js';
 
 export interface FlipOptions {
@@ -22,9 +24,6 @@ export interface FlipOptions {
   /** With scaleOldTo: also wait until the old colour has settled. */
   wait?: boolean;
 }
-
-const serviceRef = (ns: string, name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Service', namespace: ns, name });
-const deploymentRef = (d: DeploymentView): ObjectRef => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: d.namespace, name: d.name });
 
 /** Why `target` cannot take over all of `live`'s traffic now, with the numbers; or undefined. */
 export function flipPreflight(target: DeploymentView, live: DeploymentView): string | undefined {
@@ -62,8 +61,7 @@ export function endpointsWait(ns: string, service: string, selector: Record<stri
 }
 
 /** The flip of a blue-green release toward its idle colour (run it again to flip back). */
-export function planFlip(input: PlanInput, releaseName: string, opts: FlipOptions = {}): Plan {
-  const release = requireRelease(input, releaseName);
+export function planFlip(input: PlanInput, release: ReleaseView, opts: FlipOptions = {}): Plan {
   const base = { action: 'flip' as const, title: `flip ${release.name}`, namespace: input.namespace, subject: release.name };
   if (release.release.kind !== 'bluegreen') {
     return refuse(base, `${release.name} is a ${release.release.kind} release, not blue-green (a blue-green release is two Deployments that differ in one label, with a Service selecting one of them by it)`);
@@ -80,17 +78,15 @@ export function planFlip(input: PlanInput, releaseName: string, opts: FlipOption
   const why = flipPreflight(idle, live);
   if (why) return refuse(base, `${why}; nothing was changed`);
   if (opts.scaleOldTo !== undefined) {
-    if (!Number.isInteger(opts.scaleOldTo) || opts.scaleOldTo < 0) return refuse(base, `cannot scale ${live.name} to ${opts.scaleOldTo}`);
+    const bad = replicasProblem(opts.scaleOldTo);
+    if (bad) return refuse(base, `cannot scale ${live.name}: ${bad}`);
     const liveWhy = notSteady(live);
     if (liveWhy) return refuse(base, liveWhy);
   }
 
-  const notes: string[] = [];
-  const gate = migrationGate(input, release, idle.images[0] ?? '');
-  if (!gate.open) {
-    if (!opts.override) return refuse(base, `migration gate closed: ${gate.reason} (or pass --override REASON)`);
-    notes.push(`migration gate OVERRIDDEN (${opts.override}): ${gate.reason}`);
-  } else if (gate.reason) notes.push(gate.reason);
+  const gate = checkGate(input, release, idle.images[0] ?? '', opts.override);
+  if ('refusal' in gate) return refuse(base, gate.refusal);
+  const notes = [...gate.notes];
 
   const after = { ...selector, [bg.switchKey]: bg.idleValue };
   const timeout = waitTimeout(idle, opts.timeoutMs);
@@ -98,7 +94,7 @@ export function planFlip(input: PlanInput, releaseName: string, opts: FlipOption
   notes.push(`${idle.name}: ${idle.available}/${idle.desired} available, ${idle.ready} ready (live ${live.name}: ${live.ready} ready)`);
   notes.push(`Service ${service.metadata!.name} selector ${formatEqualitySelector(selector)} -> ${formatEqualitySelector(after)}`);
   if (opts.scaleOldTo !== undefined && opts.scaleOldTo !== live.desired) {
-    steps.push(replicasPatch(live, live.desired, opts.scaleOldTo));
+    steps.push(replicasPatch(deploymentRef(live), live.desired, opts.scaleOldTo));
     if (opts.wait) steps.push(availableWait(live, opts.scaleOldTo, waitTimeout(live, opts.timeoutMs)));
     notes.push(`after the endpoints moved, ${live.name} is scaled ${live.desired} -> ${opts.scaleOldTo}`);
   } else {
@@ -117,20 +113,19 @@ export function planFlip(input: PlanInput, releaseName: string, opts: FlipOption
 export interface ScaleIdleOptions {
   wait?: boolean;
   timeoutMs?: number;
+  /** The Deployment the user named or pointed at; naming the live colour is refused. */
+  side?: string;
 }
 
-/**
- * Scales the idle colour of a blue-green release (down to save capacity, or back up before a
- * flip). `name` is the release (Service) or the idle Deployment; naming the live one is refused.
- */
-export function planScaleIdle(input: PlanInput, name: string, replicas: number, opts: ScaleIdleOptions = {}): Plan {
-  const release = requireRelease(input, name);
+/** Scales the idle colour of a blue-green release (down to save capacity, or back up before a flip). */
+export function planScaleIdle(input: PlanInput, release: ReleaseView, replicas: number, opts: ScaleIdleOptions = {}): Plan {
   const base = { action: 'scale-idle' as const, title: `scale idle of ${release.name} to ${replicas}`, namespace: input.namespace, subject: release.name };
   if (release.release.kind !== 'bluegreen') return refuse(base, `${release.name} is a ${release.release.kind} release, not blue-green; use cutover scale for a plain Deployment`);
-  if (!Number.isInteger(replicas) || replicas < 0) return refuse(base, `replicas must be a whole number, got ${replicas}`);
+  const bad = replicasProblem(replicas);
+  if (bad) return refuse(base, bad);
   const bg = release.release as BlueGreenRelease;
   const [live, idle] = release.deployments;
-  if (name === live.name) {
+  if (opts.side === live.name) {
     return refuse(base, `${live.name} is the LIVE colour (Service ${bg.service} selects ${bg.switchKey}=${bg.liveValue}); scale-idle only scales the idle colour ${idle.name}: flip first`);
   }
   const title = `scale ${idle.name} (idle ${bg.idleValue} of ${release.name}): replicas ${idle.desired} -> ${replicas}`;
@@ -149,7 +144,7 @@ export function planScaleIdle(input: PlanInput, name: string, replicas: number, 
   } else {
     notes.push(`${idle.name} gets no traffic while idle; the flip checks it is fully available with at least ${live.ready} ready pods`);
   }
-  steps.push(replicasPatch(idle, idle.desired, replicas));
+  steps.push(replicasPatch(deploymentRef(idle), idle.desired, replicas));
   if (opts.wait) steps.push(availableWait(idle, replicas, waitTimeout(idle, opts.timeoutMs)));
   const undo: UndoSpec = {
     action: 'scale-idle',
@@ -163,7 +158,8 @@ export function planScaleIdle(input: PlanInput, name: string, replicas: number, 
 /** Re-plans an UndoSpec made by planFlip or planScaleIdle against the state now. */
 export function planFlipUndo(input: PlanInput, undo: UndoSpec, opts: FlipOptions & ScaleIdleOptions = {}): Plan {
   const args = undo.args as { release: string; replicas?: number };
-  if (undo.action === 'scale-idle') return planScaleIdle(input, args.release, args.replicas ?? 0, opts);
-  return planFlip(input, args.release, opts);
+  const release = requireRelease(input, args.release);
+  if (undo.action === 'scale-idle') return planScaleIdle(input, release, args.replicas ?? 0, opts);
+  return planFlip(input, release, opts);
 }
 

@@ -53,3 +53,14 @@ export function migrationGate(input: PlanInput, release: ReleaseView, targetImag
   }
   return { open: false, reason: `migration ${name} for ${targetImage} has not finished yet: wait for it (the Jobs view follows it)` };
 }
+
+/**
+ * The gate as a plan applies it: a refusal while closed (unless overridden with a reason), else
+ * the notes the plan carries (what opened it, or that it was overridden).
+ */
+export function checkGate(input: PlanInput, release: ReleaseView, targetImage: string, override?: string): { refusal: string } | { notes: string[] } {
+  const gate = migrationGate(input, release, targetImage);
+  if (gate.open) return { notes: gate.reason ? [gate.reason] : [] };
+  if (!override) return { refusal: `migration gate closed: ${gate.reason} (or pass --override REASON)` };
+  return { notes: [`migration gate overridden (${override}): ${gate.reason}`] };
+}

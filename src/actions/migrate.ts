@@ -11,9 +11,9 @@ import { CoreV1Api, type KubeConfig, type V1Job, type V1JobSpec, type V1Pod } fr
 import { MIGRATION_LABEL, type ReleaseView } from '../derive/derive.js';
 import { apiMessage } from '../kube/errors.js';
 import { MIGRATION_IMAGE_ANNOTATION, migrationJobs } from './gate.js';
-import { findRelease, type PlanInput } from './state.js';
+import { plain } from './paths.js';
+import type { PlanInput } from './state.js';
 import { refuse, type CreateStep, type Plan, type WaitStep } from './types.js';
-import { plain } from './undo.js';
 
 /** On a migration template: the image its migration prepares for (the scenarios set it). */
 export const TARGET_IMAGE_ANNOTATION = 'cutover.io/target-image';
@@ -118,13 +118,8 @@ const jobCreated = (j: V1Job) => Date.parse(String(j.metadata?.creationTimestamp
 const finished = (j: V1Job) => j.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') ?? false;
 
 /** `cutover migrate RELEASE`: create a run of the migration Job, then wait for it to finish. */
-export function planMigration(input: PlanInput, releaseName: string, opts: MigrationOptions = {}): Plan {
-  const b = { action: 'migrate' as const, namespace: input.namespace, subject: releaseName, title: `migrate ${releaseName}` };
-  const release = findRelease(input, releaseName);
-  if (!release) {
-    const known = input.view.releases.filter((x) => x.namespace === input.namespace).map((x) => x.name);
-    return refuse(b, `no release or Deployment named "${releaseName}" in namespace ${input.namespace}${known.length ? ` (releases: ${known.join(', ')})` : ''}`);
-  }
+export function planMigration(input: PlanInput, release: ReleaseView, opts: MigrationOptions = {}): Plan {
+  const b = { action: 'migrate' as const, namespace: input.namespace, subject: release.name, title: `migrate ${release.name}` };
   const { templates, runs } = migrationJobs(input, release);
   const notes: string[] = [];
   let template: V1Job;

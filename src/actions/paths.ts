@@ -16,3 +16,8 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 export const show = (v: unknown): string => (v === undefined ? '(unset)' : typeof v === 'string' ? v : JSON.stringify(v));
+
+/** A plain JSON copy: no Dates, no undefined keys (objects may come typed from client-node). */
+export function plain<T>(v: T): T {
+  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+}

@@ -6,14 +6,15 @@
 import type { V1Container, V1Deployment } from '@kubernetes/client-node';
 import { revisionOf } from '../model/index.js';
 import type { DeploymentView, ReleaseView } from '../derive/derive.js';
-import { migrationGate } from './gate.js';
+import { checkGate } from './gate.js';
+import { imageProblem, replicasProblem } from './parse.js';
 import { show } from './paths.js';
-import { findRelease, type PlanInput } from './state.js';
+import type { PlanInput } from './state.js';
+import { deploymentRef, replicasPatch, withInverse } from './steps.js';
+import { targetNote } from './target.js';
 import { refuse, type ActionName, type ObjectRef, type PatchStep, type Plan } from './types.js';
 
 export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
-
-export const deploymentRef = (namespace: string, name: string): ObjectRef => ({ apiVersion: 'apps/v1', kind: 'Deployment', namespace, name });
 
 /** The Deployment's view and its release, or a refusal text naming the Deployments there are. */
 export function lookupDeployment(input: PlanInput, name: string): { view: DeploymentView; release?: ReleaseView } | { error: string } {
@@ -29,6 +30,12 @@ export function lookupDeployment(input: PlanInput, name: string): { view: Deploy
 function base(action: ActionName, input: PlanInput, subject: string, title: string) {
   return { action, namespace: input.namespace, subject, title };
 }
+
+/** The note saying which side of a pair the plan acts on (the live colour in capitals). */
+export const sideNotes = (found: { view: DeploymentView; release?: ReleaseView }): string[] => {
+  const note = found.release ? targetNote(found.release, found.view.name) : undefined;
+  return note ? [note] : [];
+};
 
 /** RFC 3339 to the second, UTC, as kubectl's time.Now().Format(time.RFC3339) (in UTC). */
 export function rfc3339(ms: number): string {
@@ -48,22 +55,19 @@ function pausedPatch(ref: ObjectRef, from: boolean | undefined, to: boolean): Pa
   };
 }
 
-function withInverse(step: PatchStep, inverse: PatchStep): PatchStep {
-  return { ...step, inverse };
-}
-
 export function planPause(input: PlanInput, deployment: string): Plan {
   const found = lookupDeployment(input, deployment);
   const b = base('pause', input, deployment, `pause ${deployment}`);
   if ('error' in found) return refuse(b, found.error);
   const d = found.view.deployment;
-  const ref = deploymentRef(input.namespace, deployment);
+  const ref = deploymentRef({ namespace: input.namespace, name: deployment });
   if (d.spec?.paused === true) return refuse(b, `deployment ${deployment} is already paused (resume it with: cutover resume ${deployment})`);
   const step = withInverse(pausedPatch(ref, d.spec?.paused, true), pausedPatch(ref, true, d.spec?.paused ?? false));
   return {
     ...b,
     steps: [step],
     notes: [
+      ...sideNotes(found),
       'the controller stops rolling: no new ReplicaSet is created until resume; scaling still happens',
       ...(found.view.status.done ? [] : ['the rollout in progress stops where it is (old and new pods both keep serving)']),
     ],
@@ -76,13 +80,13 @@ export function planResume(input: PlanInput, deployment: string): Plan {
   const b = base('resume', input, deployment, `resume ${deployment}`);
   if ('error' in found) return refuse(b, found.error);
   const d = found.view.deployment;
-  const ref = deploymentRef(input.namespace, deployment);
+  const ref = deploymentRef({ namespace: input.namespace, name: deployment });
   if (d.spec?.paused !== true) return refuse(b, `deployment ${deployment} is not paused`);
   const step = withInverse(pausedPatch(ref, true, false), pausedPatch(ref, false, true));
   return {
     ...b,
     steps: [step],
-    notes: ['the controller rolls out any template change made while paused'],
+    notes: [...sideNotes(found), 'the controller rolls out any template change made while paused'],
     undo: { action: 'pause', args: { deployment }, expect: [{ target: ref, path: 'spec.paused', value: false }], description: `pause ${deployment}` },
   };
 }
@@ -120,7 +124,7 @@ export function planRestart(input: PlanInput, deployment: string, opts: { restor
   if ('error' in found) return refuse(b, found.error);
   const d = found.view.deployment;
   if (d.spec?.paused === true) return refuse(b, "can't restart paused deployment (run rollout resume first)");
-  const ref = deploymentRef(input.namespace, deployment);
+  const ref = deploymentRef({ namespace: input.namespace, name: deployment });
   const annotations = d.spec?.template?.metadata?.annotations;
   const before = annotations?.[RESTARTED_AT_ANNOTATION];
   let to = opts.restore ? (opts.restore.restartedAt ?? undefined) : rfc3339(input.now);
@@ -132,6 +136,7 @@ export function planRestart(input: PlanInput, deployment: string, opts: { restor
     ...b,
     steps: [step],
     notes: [
+      ...sideNotes(found),
       `a new ReplicaSet${revision !== undefined ? ` (revision ${revision + 1})` : ''} replaces every pod under the rolling-update budget`,
       ...(found.view.status.done ? [] : ['a rollout is in progress: the restart supersedes it']),
     ],
@@ -188,7 +193,8 @@ export function planSetImage(input: PlanInput, deployment: string, container: st
   const found = lookupDeployment(input, deployment);
   const b = base('set-image', input, deployment, `set image ${deployment}${container ? ` ${container}` : ''} -> ${image}`);
   if ('error' in found) return refuse(b, found.error);
-  if (!image.trim() || /\s/.test(image)) return refuse(b, `"${image}" is not an image reference`);
+  const badImage = imageProblem(image);
+  if (badImage) return refuse(b, badImage);
   const d = found.view.deployment;
   const slots = containerSlots(d);
   const names = slots.map((s) => s.container.name);
@@ -207,16 +213,14 @@ export function planSetImage(input: PlanInput, deployment: string, container: st
   const bt = { ...b, title };
   if (from === image) return refuse(bt, `container ${name} of ${deployment} already runs ${image}: nothing to change`);
 
-  const notes: string[] = [];
+  const notes = sideNotes(found);
   if (opts.skipGate) notes.push(`migration gate not applied (${opts.skipGate}): ${from} ran before`);
   else if (found.release) {
-    const gate = migrationGate(input, found.release, image);
-    if (!gate.open) {
-      if (!opts.override) return refuse(bt, `migration gate closed: ${gate.reason} (or pass --override REASON)`);
-      notes.push(`migration gate overridden (${opts.override}): ${gate.reason}`);
-    } else if (gate.reason) notes.push(gate.reason);
+    const gate = checkGate(input, found.release, image, opts.override);
+    if ('refusal' in gate) return refuse(bt, gate.refusal);
+    notes.push(...gate.notes);
   }
-  const ref = deploymentRef(input.namespace, deployment);
+  const ref = deploymentRef({ namespace: input.namespace, name: deployment });
   const step = withInverse(imagePatch(ref, slot, from, image), imagePatch(ref, slot, image, from ?? ''));
   const revision = revisionOf(d);
   notes.push(
@@ -239,29 +243,19 @@ export function planSetImage(input: PlanInput, deployment: string, container: st
 
 // ---------- scale ----------
 
-function replicasPatch(ref: ObjectRef, from: number | undefined, to: number): PatchStep {
-  return {
-    kind: 'patch',
-    target: ref,
-    strategy: 'merge',
-    patch: { spec: { replicas: to } },
-    expect: [{ path: 'spec.replicas', value: from }],
-    changes: [{ field: 'spec.replicas', before: show(from ?? 1), after: String(to) }],
-  };
-}
-
 export function planScale(input: PlanInput, deployment: string, replicas: number): Plan {
   const found = lookupDeployment(input, deployment);
   const b = base('scale', input, deployment, `scale ${deployment} -> ${replicas}`);
   if ('error' in found) return refuse(b, found.error);
-  if (!Number.isInteger(replicas) || replicas < 0) return refuse(b, `replicas must be a whole number of 0 or more, got ${replicas}`);
+  const bad = replicasProblem(replicas);
+  if (bad) return refuse(b, bad);
   const d = found.view.deployment;
   const from = d.spec?.replicas;
   const bt = { ...b, title: `scale ${deployment}: ${from ?? 1} -> ${replicas}` };
   if ((from ?? 1) === replicas) return refuse(bt, `${deployment} already has ${replicas} replicas: nothing to change`);
-  const ref = deploymentRef(input.namespace, deployment);
-  const step = withInverse(replicasPatch(ref, from, replicas), replicasPatch(ref, replicas, from ?? 1));
-  const notes: string[] = [];
+  const ref = deploymentRef({ namespace: input.namespace, name: deployment });
+  const step = replicasPatch(ref, from, replicas);
+  const notes = sideNotes(found);
   const rel = found.release?.release;
   if (rel?.kind === 'canary') {
     const other = rel.stable === deployment ? rel.canary : rel.stable;
@@ -272,8 +266,6 @@ export function planScale(input: PlanInput, deployment: string, replicas: number
     notes.push(
       `${deployment} is half of canary release ${rel.name} (with ${other}): this changes the canary share to about ${share}% of ready pods; the canary keys (+ next step, - previous; or cutover canary step/back) move both sides and keep the total`,
     );
-  } else if (rel?.kind === 'bluegreen') {
-    notes.push(`${deployment} is the ${rel.live === deployment ? 'live' : 'idle'} colour of blue-green release ${rel.name}`);
   }
   if (replicas === 0) notes.push(`scaling to 0 removes every pod of ${deployment}`);
   else if (replicas < (from ?? 1)) notes.push(`${(from ?? 1) - replicas} pods are terminated (not ready, newest first)`);
@@ -282,5 +274,32 @@ export function planScale(input: PlanInput, deployment: string, replicas: number
     steps: [step],
     notes,
     undo: { action: 'scale', args: { deployment, replicas: from ?? 1 }, expect: [{ target: ref, path: 'spec.replicas', value: replicas }], description: `scale ${deployment} back to ${from ?? 1}` },
+  };
+}
+
+// ---------- --wait ----------
+
+/** Kubernetes' default progressDeadlineSeconds, as a floor for a rollout wait. */
+const DEFAULT_ROLLOUT_WAIT_MS = 600_000;
+
+/** With `wait`: the plan ends waiting until `deployment` has `replicas` (default: its spec's) updated, available pods. */
+export function withRolloutWait(plan: Plan, input: PlanInput, deployment: string, o: { wait?: boolean; timeoutMs?: number }, replicas?: number): Plan {
+  if (!o.wait || plan.refusal) return plan;
+  const found = lookupDeployment(input, deployment);
+  if ('error' in found) return plan;
+  const d = found.view.deployment;
+  const want = replicas ?? d.spec?.replicas ?? 1;
+  const deadline = (d.spec?.progressDeadlineSeconds ?? 600) * 1000;
+  return {
+    ...plan,
+    steps: [
+      ...plan.steps,
+      {
+        kind: 'wait',
+        description: `waiting for ${deployment} to have ${want} updated, available replicas`,
+        until: { type: 'deployment-available', namespace: input.namespace, name: deployment, replicas: want },
+        timeoutMs: o.timeoutMs ?? Math.max(deadline, DEFAULT_ROLLOUT_WAIT_MS),
+      },
+    ],
   };
 }

@@ -125,3 +125,6 @@ export interface ActionResult {
 }
 
 export const refuse = (base: Omit<Plan, 'steps' | 'notes' | 'refusal'>, refusal: string): Plan => ({ ...base, steps: [], notes: [], refusal });
+
+/** `spec.replicas 1 -> 3, spec.paused false -> true`: changes as one line. */
+export const formatChanges = (changes: readonly FieldChange[]): string => changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ');

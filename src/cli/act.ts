@@ -1,24 +1,15 @@
 /**
  * The shared headless action runner: every mutating `cutover` subcommand goes through `runAct`.
  *
- * A command module describes itself as an `ActCommand` and builds a pure `Plan` from a loaded
- * `PlanInput`; `runAct` does the rest, identically for every action:
+ * The release actions' commands come from the action registry (src/actions/registry.ts):
+ * `registryCommand` turns an entry's CLI spec into an `ActCommand` (usage, flags, the value
+ * positional parsed by the entry's own parser, the name resolved once, the entry's plan). `runAct`
+ * does the rest, identically for every action:
  *
  *   parse flags -> connect (context, namespace) -> loadState -> cmd.plan(ctx) -> print the plan
- *   -> refuse / confirm (TTY y/N, --yes, prod contexts type a Deployment name) -> ActionService.run
+ *   -> refuse / confirm (TTY y/N, --yes, prod contexts type the Deployment or Service name) -> ActionService.run
  *   (live progress) -> print the result (and, after a partial failure, what changed and how to
  *   restore it) -> exit code.
- *
- * Example (a command module):
- *
- *   export const PAUSE: ActCommand = {
- *     name: 'pause',
- *     usage: 'cutover pause DEPLOYMENT',
- *     summary: 'Pauses the rollout of DEPLOYMENT.',
- *     args: ['DEPLOYMENT'],
- *     plan: ({ input, args }) => planPause(input, args[0]),
- *   };
- *   // src/cli/main.ts:  case 'pause': return runAct(PAUSE, rest);
  *
  * Common flags (every command gets them; `commonHelp()` prints them):
  *   -n/--namespace NS, --kubeconfig FILE, --context NAME, --demo, --yes, --dry-run, --json, --wait,
@@ -32,9 +23,11 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ActionError, describeRef } from '../actions/client.js';
+import { resolveName } from '../actions/names.js';
+import { cliCommand, confirmTarget, type ActionSpec, type CliFlags, type CliSpec, type PlanOptions } from '../actions/registry.js';
 import { ActionService } from '../actions/service.js';
 import { loadState, type PlanInput } from '../actions/state.js';
-import type { ActionResult, Plan, Step } from '../actions/types.js';
+import { formatChanges, type ActionResult, type Plan, type Step } from '../actions/types.js';
 import { ConfigError, connect, isProductionContext } from '../kube/config.js';
 import { CONNECT_OPTIONS, resolveTarget } from './connectFlags.js';
 import { UsageError, parsePositiveNumber } from './errors.js';
@@ -72,11 +65,52 @@ export interface ActCommand {
   validate?(args: string[], values: ActContext['values']): void;
   /** Builds the plan. Throw ActionError for "no such release" and the like (exit 1). */
   plan(ctx: ActContext): Plan | Promise<Plan>;
-  /**
-   * On a context whose name contains `prod`, the name the user must type (or pass as
-   * --confirm-name). Default: the first Deployment the plan writes to, else the plan's subject.
-   */
-  confirmName?(plan: Plan, ctx: ActContext): string;
+}
+
+/**
+ * The command of a registry entry's CLI spec. `extra` adds options the CLI itself must produce
+ * (a file read from --migration).
+ */
+export function registryCommand(spec: ActionSpec, cli: CliSpec, extra?: (ctx: ActContext) => PlanOptions): ActCommand {
+  const flags = (values: ActContext['values']): CliFlags => {
+    const f = cli.flags?.(values) ?? {};
+    if (typeof f === 'string') throw new UsageError(f);
+    return f;
+  };
+  return {
+    name: cli.command,
+    usage: cli.usage,
+    summary: cli.summary,
+    args: cli.args,
+    ...(cli.options ? { options: cli.options } : {}),
+    validate(args, values) {
+      flags(values);
+      const problem = args[1] === undefined ? undefined : spec.prompt?.check(args[1]);
+      if (problem) throw new UsageError(`${cli.args[1]}: ${problem}`);
+    },
+    plan(ctx) {
+      const { release, side } = resolveName(ctx.input, ctx.args[0], cli.names);
+      const { revision, ...options } = flags(ctx.values);
+      return spec.plan(
+        {
+          release,
+          ...(side ? { side } : {}),
+          ...(ctx.args[1] !== undefined ? { value: ctx.args[1] } : {}),
+          ...(revision !== undefined ? { revision } : {}),
+          ...(ctx.override ? { override: ctx.override } : {}),
+          options: { ...cli.fixed, ...options, ...extra?.(ctx), wait: ctx.wait, ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}) },
+        },
+        ctx.input,
+      );
+    },
+  };
+}
+
+/** The command named `words` (`scale`, `canary step`) from the registry; throws for a name it does not hold. */
+export function actCommand(words: string): ActCommand {
+  const found = cliCommand(words);
+  if (!found) throw new Error(`no action command "${words}" in the registry`);
+  return registryCommand(found.spec, found.cli);
 }
 
 /** Where runAct reads and writes; tests pass their own. */
@@ -115,7 +149,7 @@ export function commonHelp(): string {
   --wait                 also wait until the final state is reached
   --timeout SECONDS      how long each wait may take (default: the plan's)
   --override REASON      run although a gate (migration) is closed; the reason is audited
-  --confirm-name NAME    on a context named like "prod": the Deployment name, typed ahead
+  --confirm-name NAME    on a context named like "prod": the Deployment (or Service) name, typed ahead
   --demo                 run against an in-process simulated cluster
 `;
 }
@@ -139,14 +173,8 @@ export function formatPlan(plan: Plan): string[] {
 
 export function describeStep(s: Step): string {
   if (s.kind === 'wait') return `wait: ${s.description} (up to ${Math.round(s.timeoutMs / 1000)} s)`;
-  if (s.kind === 'create') return `create ${describeRef(s.target)}${s.changes.length ? `: ${s.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}` : ''}`;
-  return `${describeRef(s.target)}: ${s.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`;
-}
-
-/** The default name a prod context asks for. */
-export function defaultConfirmName(plan: Plan): string {
-  for (const s of plan.steps) if (s.kind !== 'wait' && s.target.kind === 'Deployment') return s.target.name;
-  return plan.subject;
+  if (s.kind === 'create') return `create ${describeRef(s.target)}${s.changes.length ? `: ${formatChanges(s.changes)}` : ''}`;
+  return `${describeRef(s.target)}: ${formatChanges(s.changes)}`;
 }
 
 function defaultIO(): ActIO {
@@ -228,7 +256,7 @@ export async function runAct(cmd: ActCommand, argv: string[], ioIn: Partial<ActI
 
     const dryRun = values['dry-run'] === true;
     if (!dryRun) {
-      const answer = await confirm(cmd, plan, ctx, values, io, say);
+      const answer = await confirm(plan, ctx, values, io, say);
       if (answer !== true) {
         if (json) printJson({ result: null, lines: [answer], refusal: answer });
         return fail(answer);
@@ -259,17 +287,17 @@ export async function runAct(cmd: ActCommand, argv: string[], ioIn: Partial<ActI
 }
 
 /** true, or the one-line reason the action does not run. */
-async function confirm(cmd: ActCommand, plan: Plan, ctx: ActContext, values: ActContext['values'], io: ActIO, say: (l: string) => void): Promise<true | string> {
+async function confirm(plan: Plan, ctx: ActContext, values: ActContext['values'], io: ActIO, say: (l: string) => void): Promise<true | string> {
   const prod = isProductionContext(ctx.context);
   const ask = io.ask ?? ((q: string) => askLine(io, q));
   if (prod) {
-    const name = cmd.confirmName?.(plan, ctx) ?? defaultConfirmName(plan);
+    const { kind, name } = confirmTarget(plan);
     const given = values['confirm-name'] as string | undefined;
     if (given !== undefined) {
       if (given !== name) return `--confirm-name "${given}" does not match "${name}" (context ${ctx.context} is a production context); nothing was changed`;
     } else {
       if (!io.isTTY) return `context ${ctx.context} is a production context: pass --confirm-name ${name} (and --yes) to run without a terminal; nothing was changed`;
-      const typed = (await ask(`context ${ctx.context} is production: type the Deployment name (${name}) to continue: `)).trim();
+      const typed = (await ask(`context ${ctx.context} is production: type the ${kind} name (${name}) to continue: `)).trim();
       if (typed !== name) return `"${typed}" is not "${name}"; nothing was changed`;
       return true; // typing the name is the confirmation
     }

@@ -12,7 +12,7 @@ import { planFlip } from '../actions/flip.js';
 import { ActionService } from '../actions/service.js';
 import { findRelease, loadState } from '../actions/state.js';
 import type { Plan } from '../actions/types.js';
-import { planUndoToRevision } from '../actions/undo.js';
+import { planUndoToRevision } from '../actions/rolloutUndo.js';
 import type { ReleaseView } from '../derive/derive.js';
 import { ConfigError, connect } from '../kube/config.js';
 import { apiMessage } from '../kube/errors.js';
@@ -153,9 +153,9 @@ interface Outcome {
 function rollbackPlan(input: Awaited<ReturnType<typeof loadState>>, release: ReleaseView): Plan {
   switch (release.release.kind) {
     case 'canary':
-      return planCanary(input, release.name, 'abort');
+      return planCanary(input, release, 'abort');
     case 'bluegreen':
-      return planFlip(input, release.name);
+      return planFlip(input, release);
     default:
       return planUndoToRevision(input, release.release.deployment, 0);
   }

@@ -4,6 +4,8 @@ import { CONNECT_OPTIONS, resolveTarget, type Target } from './connectFlags.js';
 import { UsageError } from './errors.js';
 import { runCanary } from './canary.js';
 import { parseCanarySteps } from '../actions/canary.js';
+import { cliCommand } from '../actions/registry.js';
+import { actCommand, runAct } from './act.js';
 import { runFlip, runScaleIdle } from './flip.js';
 import { runMigrate } from './migrate.js';
 import { runRollout } from './rollout.js';
@@ -90,6 +92,8 @@ export async function main(argv: string[]): Promise<number | CockpitLaunch> {
       process.stdout.write('cutover 0.1.0\n');
       return 0;
   }
+  // Any other release action's command, straight from the action registry.
+  if (command !== undefined && cliCommand(command)) return runAct(actCommand(command), rest);
   if (command !== undefined && !command.startsWith('-')) throw new UsageError(`unknown command "${command}"; run cutover help`);
   const { values } = parseArgs({ args: argv, options: { ...CONNECT_OPTIONS, readonly: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, steps: { type: 'string' } } });
   let steps: number[] | undefined;

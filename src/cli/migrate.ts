@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { ActionError } from '../actions/client.js';
-import { migrationLogTail, planMigration } from '../actions/migrate.js';
+import { migrationLogTail } from '../actions/migrate.js';
+import { cliCommand } from '../actions/registry.js';
 import type { Plan } from '../actions/types.js';
-import { runAct, type ActCommand, type ActIO } from './act.js';
+import { registryCommand, runAct, type ActCommand, type ActIO } from './act.js';
 import { UsageError } from './errors.js';
 
 /** The first Job or CronJob document of a YAML (or JSON) file. */
@@ -34,28 +35,12 @@ const TAIL_LINES = 20;
 
 export async function runMigrate(argv: string[], io: Partial<ActIO> = {}): Promise<number> {
   let ran: { kc: KubeConfig; namespace: string; job: string; demo: boolean; dryRun: boolean } | undefined;
+  const found = cliCommand('migrate')!;
+  const registered = registryCommand(found.spec, found.cli, (ctx) => (ctx.values.migration !== undefined ? { manifest: readMigrationManifest(String(ctx.values.migration)) } : {}));
   const cmd: ActCommand = {
-    name: 'migrate',
-    usage: 'cutover migrate RELEASE [--migration FILE] [--for-image IMAGE] [options]',
-    summary: `Runs the migration of RELEASE before its new version: creates a new Job from the release's
-template (a suspended Job labelled cutover.io/migration-for=RELEASE) or from --migration FILE,
-unsuspended, backoffLimit 0 unless set, annotated cutover.io/for-image, then follows it to
-Complete or Failed and prints its log tail. Traffic and image changes toward that image wait
-for a completed run (the migration gate).
-
-Options:
-  --migration FILE       a Job (or CronJob) manifest to run instead of the template
-  --for-image IMAGE      the image the migration prepares for (default: the template's
-                         cutover.io/target-image, its own image, else the release's new image)`,
-    args: ['RELEASE'],
-    options: { migration: { type: 'string' }, 'for-image': { type: 'string' } },
-    plan: (ctx): Plan => {
-      const manifest = ctx.values.migration !== undefined ? readMigrationManifest(String(ctx.values.migration)) : undefined;
-      const plan = planMigration(ctx.input, ctx.args[0], {
-        ...(manifest !== undefined ? { manifest } : {}),
-        ...(ctx.values['for-image'] ? { forImage: String(ctx.values['for-image']) } : {}),
-        ...(ctx.timeoutMs !== undefined ? { timeoutMs: ctx.timeoutMs } : {}),
-      });
+    ...registered,
+    plan: async (ctx): Promise<Plan> => {
+      const plan = await registered.plan(ctx);
       const create = plan.steps.find((s) => s.kind === 'create');
       if (create && !plan.refusal) ran = { kc: ctx.kc, namespace: ctx.namespace, job: create.target.name, demo: ctx.values.demo === true, dryRun: ctx.values['dry-run'] === true };
       return plan;

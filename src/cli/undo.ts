@@ -7,51 +7,15 @@
  */
 import { parseArgs } from 'node:util';
 import { ActionError } from '../actions/client.js';
-import { findRelease, loadState, type PlanInput } from '../actions/state.js';
-import { lookupDeployment } from '../actions/rollout.js';
-import { formatRevisions, listRevisions, planUndoToRevision } from '../actions/undo.js';
+import { resolveName } from '../actions/names.js';
+import { listRevisions, type RevisionInfo } from '../actions/revisions.js';
+import { loadState, type PlanInput } from '../actions/state.js';
 import { ConfigError, connect } from '../kube/config.js';
-import { runAct, type ActCommand, type ActIO } from './act.js';
+import { actCommand, runAct, type ActIO } from './act.js';
 import { CONNECT_OPTIONS, resolveTarget } from './connectFlags.js';
 import { UsageError } from './errors.js';
-import { withRolloutWait } from './rollout.js';
 
-/** A Deployment name, or a rolling release's; a pair's name is ambiguous. */
-export function undoDeployment(input: PlanInput, name: string): string {
-  if (!('error' in lookupDeployment(input, name))) return name;
-  const release = findRelease(input, name);
-  if (!release) {
-    const found = lookupDeployment(input, name);
-    throw new ActionError('error' in found ? found.error : `no Deployment named "${name}"`);
-  }
-  if (release.deployments.length === 1) return release.deployments[0].name;
-  throw new ActionError(`${name} is a ${release.release.kind} release of ${release.deployments.map((d) => d.name).join(' and ')}: name the Deployment to undo`);
-}
-
-function parseRevision(text: unknown): number {
-  if (text === undefined) return 0;
-  if (!/^\d+$/.test(String(text))) throw new UsageError(`--to-revision needs a whole number, got "${String(text)}"`);
-  return Number(text);
-}
-
-export const UNDO: ActCommand = {
-  name: 'undo',
-  usage: 'cutover undo RELEASE|DEPLOYMENT [--to-revision N] [--wait] [options]',
-  summary: `Rolls DEPLOYMENT back to its previous revision, or to revision N, exactly as
-kubectl rollout undo does (same target, same JSON patch of /spec/template and
-/metadata/annotations, same errors). See the revisions with: cutover history DEPLOYMENT.
-Undoing the last cockpit action is the cockpit's u key: its journal lives in that process.
-
-Options:
-  --to-revision N        the revision to go back to (default: the previous one)`,
-  args: ['DEPLOYMENT'],
-  options: { 'to-revision': { type: 'string' } },
-  validate: (_args, values) => void parseRevision(values['to-revision']),
-  plan: (ctx) => {
-    const name = undoDeployment(ctx.input, ctx.args[0]);
-    return withRolloutWait(planUndoToRevision(ctx.input, name, parseRevision(ctx.values['to-revision'])), ctx.input, name, ctx);
-  },
-};
+export const UNDO = actCommand('undo');
 
 export async function runUndo(argv: string[], io?: Partial<ActIO>): Promise<number> {
   if (argv.includes('--last')) {
@@ -95,7 +59,7 @@ export async function runHistory(argv: string[], out: NodeJS.WritableStream = pr
     let name: string;
     try {
       input = await loadState(target.kc, namespace);
-      name = undoDeployment(input, positionals[0]);
+      name = resolveName(input, positionals[0], 'deployment').side!;
     } catch (e) {
       if (e instanceof ActionError) {
         err.write(`cutover history: ${e.message}\n`);
@@ -114,4 +78,25 @@ export async function runHistory(argv: string[], out: NodeJS.WritableStream = pr
   } finally {
     await target.sim?.stop();
   }
+}
+
+/** `kubectl rollout history`-like text, newest last, with each revision's diff. */
+export function formatRevisions(deployment: string, revisions: RevisionInfo[], opts: { diff?: boolean; now?: number } = {}): string[] {
+  const lines = [`deployment ${deployment}`, 'REVISION  CURRENT  REPLICAS  AGE       IMAGES / CHANGE-CAUSE'];
+  for (const r of revisions) {
+    const age = r.created !== undefined && opts.now !== undefined ? formatAge(opts.now - r.created) : '';
+    lines.push(
+      `${String(r.revision).padEnd(10)}${(r.current ? '*' : '').padEnd(9)}${`${r.replicas.current}/${r.replicas.desired}`.padEnd(10)}${age.padEnd(10)}${r.images.join(', ')}${r.changeCause ? `  (${r.changeCause})` : ''}`,
+    );
+    if (opts.diff && r.diff.length) for (const l of r.diff) lines.push(`      ${l}`);
+  }
+  return lines;
+}
+
+function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
 }

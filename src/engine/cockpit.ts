@@ -41,8 +41,11 @@ export interface Intents {
   refresh(): void;
   notify(text: string, level?: Notice['level']): void;
   quit(): void;
-  /** A release action key on a release (its ReleaseView.key); opens a prompt, the picker or the confirm dialog. */
-  act?(action: ActionKey, releaseKey: string | undefined): void;
+  /**
+   * A release action key on a release (its ReleaseView.key), with the Deployment the user pointed
+   * at in the detail view (`side`); opens a prompt, the picker or the confirm dialog.
+   */
+  act?(action: ActionKey, releaseKey: string | undefined, side?: string): void;
   /** A key inside the open action dialog. */
   dialog?(input: DialogInput): void;
 }
@@ -88,9 +91,9 @@ export class Cockpit implements Intents {
     await this.watch?.stop();
   }
 
-  act(action: ActionKey, releaseKey: string | undefined): void {
+  act(action: ActionKey, releaseKey: string | undefined, side?: string): void {
     if (this.opts.readonly) return;
-    this.actions.request(action, releaseKey);
+    this.actions.request(action, releaseKey, side);
   }
 
   dialog(input: DialogInput): void {

@@ -1,31 +1,27 @@
 /**
  * The cockpit's action controller, without React: a key asks for an action on a release; the
- * controller plans it (src/actions planners, PlanInput from the store's snapshot + view), puts the
+ * controller plans it (the key's entry in the action registry, PlanInput from the store's snapshot + view), puts the
  * plan in the store for the confirm dialog, runs it through ActionService once confirmed (progress
  * into the store), then leaves the result (and, after a failure, the rollback `u` applies).
  *
- *   key -> [prompt | revision picker] -> plan -> confirm (prod: type the Deployment name)
+ *   key -> [prompt | revision picker] -> plan -> confirm (prod: type the Deployment or Service name)
  *       |-> refused (gate: `!` + a reason re-plans with an audited override)
  *   confirm -> running (progress, Job state + log tail for migrations; Esc stops waiting) -> result
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { parseCanarySteps, planCanary, type CanaryMove } from '../actions/canary.js';
 import { rollbackPlan } from '../actions/execute.js';
-import { planFlip, planScaleIdle } from '../actions/flip.js';
 import { migrationLogTail } from '../actions/migrate.js';
-import { planMigration } from '../actions/migrate.js';
-import { planPause, planRestart, planResume, planScale, planSetImage } from '../actions/rollout.js';
+import { confirmTarget, disabledReason, keyWord, REGISTRY, type ActionKey, type ActionRequest } from '../actions/registry.js';
+import { listRevisions } from '../actions/revisions.js';
 import { ActionService } from '../actions/service.js';
 import type { PlanInput } from '../actions/state.js';
-import { refuse, type Plan } from '../actions/types.js';
-import { listRevisions, planUndoLastAction, planUndoToRevision } from '../actions/undo.js';
-import { checkAccess, describePermission } from '../kube/access.js';
+import { actionTarget } from '../actions/target.js';
+import { formatChanges, refuse, type Plan } from '../actions/types.js';
+import { checkAccess } from '../kube/access.js';
 import { isProductionContext } from '../kube/config.js';
-import { NEEDS, type ActionKey, type ActionRequest, type ActionsState, type Dialog, type DialogInput } from '../store/actionState.js';
-import type { DeploymentView, ReleaseView } from '../derive/derive.js';
+import type { ActionsState, Dialog, DialogInput } from '../store/actionState.js';
+import type { ReleaseView } from '../derive/derive.js';
 import type { CockpitStore, Notice } from '../store/state.js';
-
-export { parseCanarySteps };
 
 export interface ControllerOptions {
   store: CockpitStore;
@@ -44,40 +40,8 @@ export interface ControllerOptions {
   logPollMs?: number;
 }
 
-const KEY_WORD: Record<ActionKey, string> = {
-  stepUp: '+',
-  stepDown: '-',
-  promote: 'P',
-  abort: 'A',
-  flip: 'f',
-  scaleIdle: 'S',
-  migrate: 'm',
-  pauseResume: 'p',
-  restart: 'r',
-  setImage: 'i',
-  scale: 's',
-  undoRevision: 'U',
-  undoLast: 'u',
-};
-
 const PROGRESS_LINES = 6;
 const LOG_LINES = 8;
-
-/** The Deployment a Deployment-level key (p r s U) acts on: the release's primary (rolling: it; canary: the canary; blue-green: the live colour). */
-export const actingDeployment = (r: ReleaseView): DeploymentView => r.primary;
-
-/** The Deployment `i` sets the image of: the release's next version (canary: the canary; blue-green: the idle colour). */
-export function imageDeployment(r: ReleaseView): DeploymentView {
-  const rel = r.release;
-  const name = rel.kind === 'canary' ? rel.canary : rel.kind === 'bluegreen' ? rel.idle : rel.deployment;
-  return r.deployments.find((d) => d.name === name) ?? r.primary;
-}
-
-/** The name a production context asks to type: the first Deployment the plan writes, else its subject. */
-export function confirmNameOf(plan: Plan): string {
-  for (const s of plan.steps) if (s.kind !== 'wait' && s.target.kind === 'Deployment') return s.target.name;
-  return plan.subject;
-}
 
 export const isGateRefusal = (plan: Plan): boolean => /migration gate closed/.test(plan.refusal ?? '');
 
@@ -122,71 +86,49 @@ export class ActionController {
     this.set({ access });
   }
 
-  /** Why a key cannot be used (no permission), or undefined. */
+  /** Why a key cannot be used (read-only, no permission), or undefined: the registry decides. */
   denied(key: ActionKey): string | undefined {
-    const need = NEEDS[key];
-    const a = need ? this.state.access?.[need] : undefined;
-    return a && !a.allowed ? (a.reason ?? `${describePermission(need!)} is not allowed`) : undefined;
+    const s = this.store.getState();
+    return disabledReason(key, { readonly: s.connection.readonly, access: s.actions.access });
   }
 
-  /** A release key was pressed. */
-  request(key: ActionKey, releaseKey: string | undefined): void {
+  /**
+   * A release key was pressed on a release (its key), with the Deployment under the cursor when
+   * the detail view's pod list points at one.
+   */
+  request(key: ActionKey, releaseKey: string | undefined, side?: string): void {
     if (this.dialog?.kind === 'running') {
       this.notify('an action is running: wait for it (Esc stops waiting)', 'warn');
       return;
     }
     const denied = this.denied(key);
     if (denied) {
-      this.notify(`${KEY_WORD[key]}: disabled: ${denied}`, 'warn');
+      this.notify(`${keyWord(key)}: disabled: ${denied}`, 'warn');
       return;
     }
     this.opts.refresh?.();
-    if (key === 'undoLast') return this.plan({ key });
+    const spec = REGISTRY[key];
+    if (spec.scope === 'session') return this.plan({ key });
     const release = this.release(releaseKey);
     if (!release) {
-      this.notify(`${KEY_WORD[key]}: no release under the cursor`, 'warn');
+      this.notify(`${keyWord(key)}: no release under the cursor`, 'warn');
       return;
     }
-    const request: ActionRequest = { key, releaseKey: release.key };
-    switch (key) {
-      case 'setImage': {
-        const d = imageDeployment(release);
-        const containers = (d.deployment.spec?.template?.spec?.containers ?? []).map((c) => c.name);
-        return this.open({
-          kind: 'prompt',
-          purpose: 'image',
-          request,
-          title: `set image of ${d.name} (now ${d.images.join(', ') || 'none'})`,
-          label: 'image',
-          text: d.images[0] ?? '',
-          hint: `type [CONTAINER=]IMAGE${containers.length > 1 ? ` (containers: ${containers.join(', ')})` : ''}; Enter plans it, Esc cancels`,
-        });
-      }
-      case 'scale':
-      case 'scaleIdle': {
-        const d = key === 'scale' ? actingDeployment(release) : release.release.kind === 'bluegreen' ? release.deployments[1] : undefined;
-        if (!d) return this.plan(request);
-        return this.open({
-          kind: 'prompt',
-          purpose: 'replicas',
-          request,
-          title: key === 'scale' ? `scale ${d.name} (now ${d.desired} replicas)` : `scale the idle colour ${d.name} of ${release.name} (now ${d.desired} replicas)`,
-          label: 'replicas',
-          text: '',
-          hint: 'type a whole number; Enter plans it, Esc cancels',
-        });
-      }
-      case 'undoRevision': {
-        const d = actingDeployment(release);
-        const revisions = listRevisions(this.planInput(release.namespace), d.name);
-        if ('error' in revisions) return this.plan(request);
-        const previous = revisions.filter((r) => !r.current).at(-1);
-        const cursor = previous ? revisions.indexOf(previous) : Math.max(0, revisions.length - 1);
-        return this.open({ kind: 'picker', request, deployment: d.name, revisions, cursor });
-      }
-      default:
-        return this.plan(request);
+    const request: ActionRequest = { key, releaseKey: release.key, ...(side ? { side } : {}) };
+    const target = actionTarget(release, side);
+    const prompt = spec.prompt;
+    if (prompt && (prompt.applies?.(release) ?? true)) {
+      return this.open({ kind: 'prompt', purpose: prompt.purpose, request, title: prompt.title(target, release), label: prompt.label, text: prompt.text(target), hint: prompt.hint(target) });
     }
+    if (spec.picker) {
+      const d = target.deployment;
+      const revisions = listRevisions(this.planInput(release.namespace), d.name);
+      if ('error' in revisions) return this.plan(request);
+      const previous = revisions.filter((r) => !r.current).at(-1);
+      const cursor = previous ? revisions.indexOf(previous) : Math.max(0, revisions.length - 1);
+      return this.open({ kind: 'picker', request, deployment: d.name, revisions, cursor });
+    }
+    return this.plan(request);
   }
 
   /** The PlanInput of a namespace: the store's snapshot and view now. */
@@ -277,75 +219,40 @@ export class ActionController {
       plan = ready ?? this.build(request);
     } catch (err) {
       const release = this.release(request.releaseKey);
-      plan = refuse({ action: 'undo-action', title: `${KEY_WORD[request.key]} on ${release?.name ?? 'release'}`, namespace: release?.namespace ?? '', subject: release?.name ?? '' }, (err as Error).message);
+      plan = refuse({ action: 'undo-action', title: `${keyWord(request.key)} on ${release?.name ?? 'release'}`, namespace: release?.namespace ?? '', subject: release?.name ?? '' }, (err as Error).message);
     }
     if (plan.refusal) {
       this.open({ kind: 'refused', request, plan, overridable: isGateRefusal(plan) && !request.override });
       return;
     }
     const context = this.store.getState().connection.context;
-    const prod = isProductionContext(context);
-    this.open({ kind: 'confirm', request, plan, dryRun: this.service.dryRun, context, typed: '', ...(prod ? { confirmName: confirmNameOf(plan) } : {}) });
+    const confirm = isProductionContext(context) ? confirmTarget(plan) : undefined;
+    this.open({ kind: 'confirm', request, plan, dryRun: this.service.dryRun, context, typed: '', ...(confirm ? { confirmName: confirm.name, confirmKind: confirm.kind } : {}) });
   }
 
-  /** The plan for a request, from the store's snapshot and view now. */
+  /** The plan for a request, from the store's snapshot and view now, by the key's registry entry. */
   build(request: ActionRequest): Plan {
-    if (request.key === 'undoLast') {
+    const spec = REGISTRY[request.key];
+    if (spec.scope === 'session') {
       const entry = this.service.journal.lastUndoable();
-      const plan = planUndoLastAction(this.planInput(entry?.namespace), entry);
       if (entry) request.entryId = entry.id;
-      return plan;
+      return spec.plan({ ...(entry ? { entry } : {}) }, this.planInput(entry?.namespace));
     }
     const release = this.release(request.releaseKey);
     if (!release) throw new Error(`the release is gone (deleted, or no longer a pair)`);
-    const input = this.planInput(release.namespace);
-    const override = request.override ? { override: request.override } : {};
-    const canary = (move: CanaryMove) => planCanary(input, release.name, move, { ...override, ...(this.opts.canarySteps ? { steps: this.opts.canarySteps } : {}) });
-    const replicas = (text: string | undefined): number => {
-      if (text === undefined || !/^\d+$/.test(text.trim())) throw new Error(`replicas must be a whole number of 0 or more, got "${text ?? ''}"`);
-      return Number(text.trim());
-    };
-    const d = actingDeployment(release);
-    switch (request.key) {
-      case 'stepUp':
-        return release.release.kind === 'rolling' ? planScale(input, d.name, d.desired + 1) : canary('step');
-      case 'stepDown':
-        return release.release.kind === 'rolling' ? planScale(input, d.name, d.desired - 1) : canary('back');
-      case 'promote':
-        return canary('promote');
-      case 'abort':
-        return canary('abort');
-      case 'flip':
-        return planFlip(input, release.name, override);
-      case 'scaleIdle':
-        if (release.release.kind !== 'bluegreen') return planScaleIdle(input, release.name, 0);
-        return planScaleIdle(input, release.deployments[1].name, replicas(request.value));
-      case 'migrate':
-        return planMigration(input, release.name);
-      case 'pauseResume':
-        return d.paused ? planResume(input, d.name) : planPause(input, d.name);
-      case 'restart':
-        return planRestart(input, d.name);
-      case 'setImage': {
-        const target = imageDeployment(release);
-        const text = (request.value ?? '').trim();
-        const eq = text.indexOf('=');
-        const container = eq >= 0 ? text.slice(0, eq) : undefined;
-        const image = eq >= 0 ? text.slice(eq + 1) : text;
-        return planSetImage(input, target.name, container, image, override);
-      }
-      case 'scale':
-        return planScale(input, d.name, replicas(request.value));
-      case 'undoRevision':
-        return planUndoToRevision(input, d.name, request.revision ?? 0);
-    }
+    const { side, value, revision, override } = request;
+    return spec.plan(
+      { release, side, value, revision, override, options: this.opts.canarySteps ? { steps: this.opts.canarySteps } : {} },
+      this.planInput(release.namespace),
+    );
   }
 
   private submitPrompt(d: Extract<Dialog, { kind: 'prompt' }>): void {
     const text = d.text.trim();
     if (!text) return this.open({ ...d, error: `type a ${d.label} first (Esc cancels)` });
-    if (d.purpose === 'replicas' && !/^\d+$/.test(text)) return this.open({ ...d, error: `"${text}" is not a whole number` });
     if (d.purpose === 'override') return this.plan({ ...d.request, override: text });
+    const problem = REGISTRY[d.request.key].prompt?.check(text);
+    if (problem) return this.open({ ...d, error: problem });
     return this.plan({ ...d.request, value: text });
   }
 
@@ -377,7 +284,7 @@ export class ActionController {
           ok: r.ok,
           dryRun: r.dryRun,
           lines: report.lines,
-          changed: r.applied.map((s) => `${s.target.kind.toLowerCase()} ${s.target.name}: ${s.changes.map((c) => `${c.field} ${c.before} -> ${c.after}`).join(', ')}`),
+          changed: r.applied.map((s) => `${s.target.kind.toLowerCase()} ${s.target.name}: ${formatChanges(s.changes)}`),
           ...(rollback ? { rollback } : {}),
           ...(job ? { job } : {}),
           ...(log ? { log } : {}),

@@ -1,69 +1,33 @@
 /**
  * The release-action part of the store: which dialog is open (a prompt, the revision picker, the
  * confirm dialog with its plan, a refusal, the running action, its result) and what the user may do.
- * Pure data; src/store/actions.ts moves it, views/ draws it.
+ * Pure data; the engine's ActionController moves it, views/ draws it.
  */
 import type { LogTail } from '../actions/migrate.js';
-import type { RevisionInfo } from '../actions/undo.js';
+import type { ActionRequest } from '../actions/registry.js';
+import type { RevisionInfo } from '../actions/revisions.js';
 import type { Plan } from '../actions/types.js';
-import type { AccessMap, Permission } from '../kube/access.js';
+import type { AccessMap } from '../kube/access.js';
 
-/** Every release action a key can ask for. */
-export type ActionKey =
-  | 'stepUp'
-  | 'stepDown'
-  | 'promote'
-  | 'abort'
-  | 'flip'
-  | 'scaleIdle'
-  | 'migrate'
-  | 'pauseResume'
-  | 'restart'
-  | 'setImage'
-  | 'scale'
-  | 'undoRevision'
-  | 'undoLast';
-
-export const ACTION_KEYS: readonly ActionKey[] = ['stepUp', 'stepDown', 'promote', 'abort', 'flip', 'scaleIdle', 'migrate', 'pauseResume', 'restart', 'setImage', 'scale', 'undoRevision', 'undoLast'];
-
-/** The permission each key needs (undoLast: whatever the undone action needed; checked by its write). */
-export const NEEDS: Record<ActionKey, Permission | undefined> = {
-  stepUp: 'patchDeployments',
-  stepDown: 'patchDeployments',
-  promote: 'patchDeployments',
-  abort: 'patchDeployments',
-  flip: 'patchServices',
-  scaleIdle: 'patchDeployments',
-  migrate: 'createJobs',
-  pauseResume: 'patchDeployments',
-  restart: 'patchDeployments',
-  setImage: 'patchDeployments',
-  scale: 'patchDeployments',
-  undoRevision: 'patchDeployments',
-  undoLast: undefined,
-};
-
-/** What to plan: the key, the release it acts on, and what a prompt or the picker added. */
-export interface ActionRequest {
-  key: ActionKey;
-  /** ReleaseView.key; undefined for undoLast. */
-  releaseKey?: string;
-  /** Typed into a prompt: `[CONTAINER=]IMAGE` or a replica count. */
-  value?: string;
-  /** Picked in the revision picker. */
-  revision?: number;
-  /** Reason a closed gate is overridden with (audited). */
-  override?: string;
-  /** undoLast: the journal entry being undone. */
-  entryId?: number;
-}
+export type { ActionKey, ActionRequest } from '../actions/registry.js';
 
 export type PromptPurpose = 'image' | 'replicas' | 'override';
 
 export type Dialog =
   | { kind: 'prompt'; purpose: PromptPurpose; request: ActionRequest; title: string; label: string; text: string; hint: string; error?: string }
   | { kind: 'picker'; request: ActionRequest; deployment: string; revisions: RevisionInfo[]; cursor: number; error?: string }
-  | { kind: 'confirm'; request: ActionRequest; plan: Plan; dryRun: boolean; context: string; confirmName?: string; typed: string; error?: string }
+  | {
+      kind: 'confirm';
+      request: ActionRequest;
+      plan: Plan;
+      dryRun: boolean;
+      context: string;
+      /** On a production context: the name to type (the first Deployment or Service the plan writes), and its kind. */
+      confirmName?: string;
+      confirmKind?: string;
+      typed: string;
+      error?: string;
+    }
   | { kind: 'refused'; request: ActionRequest; plan: Plan; overridable: boolean }
   | { kind: 'running'; plan: Plan; dryRun: boolean; progress: string[]; started: number; job?: string; log?: LogTail; stopping?: boolean }
   | {

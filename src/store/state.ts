@@ -47,6 +47,10 @@ export interface UiState {
   /** The `:` command line while typing, else null. */
   command: string | null;
   help: boolean;
+  /** First line of the help overlay on screen (its scroll position). */
+  helpTop: number;
+  /** The user moved the cursor in the detail view: the pod under it picks the side a Deployment key acts on. */
+  podPicked?: boolean;
   /** Detail panel focused with Tab. */
   panel: number;
   notice?: Notice;
@@ -76,6 +80,7 @@ export const initialUi = (): UiState => ({
   filtering: false,
   command: null,
   help: false,
+  helpTop: 0,
   panel: 0,
 });
 

@@ -1,5 +1,6 @@
 /**
- * Pure UI state transitions: cursor, screens, release detail, filter, `:` command line, help.
+ * Pure UI state transitions: cursor, screens, release detail, filter, `:` command line, help
+ * (open or closed, and its scroll position).
  * No React, no I/O: each transition returns the next UiState and, when the engine must act,
  * an intent for the caller (the views) to dispatch through `Intents`.
  */
@@ -50,6 +51,17 @@ export interface UiContext {
   keyAt?: (index: number) => string | undefined;
 }
 
+/** The keys that move: the cursor of a list, the revision picker, or the help overlay while it is open. */
+export const MOVES = ['up', 'down', 'top', 'bottom', 'pageUp', 'pageDown'] as const;
+export type Move = (typeof MOVES)[number];
+export const isMove = (action: string): action is Move => (MOVES as readonly string[]).includes(action);
+
+/** Where a move goes: a delta or an end, with a page of `page` rows. */
+export function moveTarget(move: Move, page: number): number | 'top' | 'bottom' {
+  const p = Math.max(1, page);
+  return { up: -1, down: 1, top: 'top' as const, bottom: 'bottom' as const, pageUp: -p, pageDown: p }[move];
+}
+
 const BACK_LIMIT = 16;
 
 /** Screens a row of the top-level list drills into. Only releases have a detail screen for now. */
@@ -96,7 +108,7 @@ export function showScreen(ui: UiState, screen: Screen): UiState {
  */
 export function openRelease(ui: UiState, key: string): UiState {
   const back = ui.screen === 'release' ? ui.back : [...ui.back, ui.screen].slice(-BACK_LIMIT);
-  return { ...ui, screen: 'release', back, releaseKey: key, panel: 0, filtering: false, help: false, cursor: { ...ui.cursor, release: 0 } };
+  return { ...ui, screen: 'release', back, releaseKey: key, panel: 0, podPicked: false, filtering: false, help: false, cursor: { ...ui.cursor, release: 0 } };
 }
 
 /** Whether the screen shows a list the `/` filter narrows (the detail screen has none). */
@@ -264,7 +276,7 @@ export function submitCommand(ui: UiState, contexts: readonly string[] = []): Ui
     case 'quit':
       return { ui: closed, intent: { type: 'quit' } };
     case 'help':
-      return { ui: { ...closed, help: true } };
+      return { ui: { ...closed, help: true, helpTop: 0 } };
     case 'screen':
       return { ui: showScreen(closed, cmd.screen) };
     case 'namespace':
@@ -279,11 +291,18 @@ export function submitCommand(ui: UiState, contexts: readonly string[] = []): Ui
 export function nextPanel(ui: UiState, panels: number, step = 1): UiState {
   if (panels <= 1) return ui;
   const panel = (((ui.panel + step) % panels) + panels) % panels;
-  return { ...ui, panel, cursor: { ...ui.cursor, release: 0 } };
+  return { ...ui, panel, podPicked: false, cursor: { ...ui.cursor, release: 0 } };
 }
 
 export function toggleHelp(ui: UiState): UiState {
-  return { ...ui, help: !ui.help, command: null, filtering: false };
+  return { ...ui, help: !ui.help, helpTop: 0, command: null, filtering: false };
+}
+
+/** Scrolls the open help overlay; `ctx.count` is the number of first lines it can show. */
+export function scrollHelp(ui: UiState, move: Move, ctx: Pick<UiContext, 'count' | 'page'>): UiState {
+  const to = moveTarget(move, ctx.page);
+  const next = clamp(to === 'top' ? 0 : to === 'bottom' ? ctx.count - 1 : ui.helpTop + to, ctx.count);
+  return next === ui.helpTop ? ui : { ...ui, helpTop: next };
 }
 
 /**
@@ -291,24 +310,16 @@ export function toggleHelp(ui: UiState): UiState {
  * the type/backspace/submit functions above; this covers the keys of the normal mode.
  */
 export function applyAction(ui: UiState, action: UiAction, ctx: UiContext): UiResult {
-  const page = Math.max(1, ctx.page);
+  if (ui.help && isMove(action)) return { ui: scrollHelp(ui, action, ctx) };
+  if (isMove(action)) {
+    const moved = moveCursor(ui, moveTarget(action, ctx.page), ctx.count);
+    return { ui: ui.screen === 'release' && !moved.podPicked ? { ...moved, podPicked: true } : moved };
+  }
   switch (action) {
     case 'help':
       return { ui: toggleHelp(ui) };
     case 'quit':
       return { ui, intent: { type: 'quit' } };
-    case 'up':
-      return { ui: moveCursor(ui, -1, ctx.count) };
-    case 'down':
-      return { ui: moveCursor(ui, 1, ctx.count) };
-    case 'top':
-      return { ui: moveCursor(ui, 'top', ctx.count) };
-    case 'bottom':
-      return { ui: moveCursor(ui, 'bottom', ctx.count) };
-    case 'pageUp':
-      return { ui: moveCursor(ui, -page, ctx.count) };
-    case 'pageDown':
-      return { ui: moveCursor(ui, page, ctx.count) };
     case 'enter': {
       if (ui.help) return { ui: { ...ui, help: false } };
       const target = DRILL[ui.screen];

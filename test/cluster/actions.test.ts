@@ -19,13 +19,15 @@ import { planPause, planRestart, planResume, planSetImage } from '../../src/acti
 import { ActionService } from '../../src/actions/service.js';
 import { loadState, requireRelease, type PlanInput } from '../../src/actions/state.js';
 import type { CreateStep } from '../../src/actions/types.js';
-import { listRevisions, planUndoToRevision } from '../../src/actions/undo.js';
+import { listRevisions } from '../../src/actions/revisions.js';
+import { planUndoToRevision } from '../../src/actions/rolloutUndo.js';
 import { runCanary } from '../../src/cli/canary.js';
 import { runMigrate } from '../../src/cli/migrate.js';
 import { runStatus } from '../../src/cli/status.js';
 import { MIGRATION_LABEL } from '../../src/sim/scenarios.js';
 import { removeDir, useControlPlane, type ControlPlane } from './controlPlane.js';
 import { apply, deploymentManifest, serviceManifest, waitFor, type Manifest } from './diff.js';
+import { withRelease } from '../helpers/releases.js';
 
 function capture() {
   const s = new PassThrough();
@@ -174,7 +176,7 @@ describe('cutover against the real control plane', { timeout: 900_000 }, () => {
 
     const move = async (m: CanaryMove) => {
       const input = await a.settled(['shop-stable', 'shop-canary']);
-      const plan = planCanary(input, 'shop', m, { wait: true, timeoutMs: 60_000 });
+      const plan = planCanary(...withRelease(input, 'shop'), m, { wait: true, timeoutMs: 60_000 });
       assert.equal(plan.refusal, undefined, plan.refusal);
       const report = await a.service.run(plan);
       assert.equal(report.result.ok, true, report.lines.join('\n'));
@@ -240,7 +242,7 @@ describe('cutover against the real control plane', { timeout: 900_000 }, () => {
 
     it('flips blue -> green: selector patched, endpoints switched', async () => {
       await waitFor(async () => (await endpointColours()) === 'blue:3', 20_000, 'blue endpoints');
-      const plan = planFlip(await a.settled(['pay-blue', 'pay-green']), 'pay', { timeoutMs: 60_000 });
+      const plan = planFlip(...withRelease(await a.settled(['pay-blue', 'pay-green']), 'pay'), { timeoutMs: 60_000 });
       assert.equal(plan.title, 'flip pay: blue -> green (pay-blue -> pay-green)');
       const report = await a.service.run(plan);
       assert.equal(report.result.ok, true, report.lines.join('\n'));
@@ -250,7 +252,7 @@ describe('cutover against the real control plane', { timeout: 900_000 }, () => {
     });
 
     it('flips back green -> blue', async () => {
-      const plan = planFlip(await a.state(), 'pay', { timeoutMs: 60_000 });
+      const plan = planFlip(...withRelease(await a.state(), 'pay'), { timeoutMs: 60_000 });
       assert.equal(plan.title, 'flip pay: green -> blue (pay-green -> pay-blue)');
       const report = await a.service.run(plan);
       assert.equal(report.result.ok, true, report.lines.join('\n'));
@@ -302,7 +304,7 @@ describe('cutover against the real control plane', { timeout: 900_000 }, () => {
       const tpl = input.snapshot.jobs.find((j) => j.metadata?.name === 'web-migrate-v2-5-0') as V1Job;
       const manifest = JSON.parse(JSON.stringify({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'web-migrate-broken', labels: tpl.metadata?.labels, annotations: tpl.metadata?.annotations }, spec: { template: tpl.spec?.template } }));
       manifest.spec.template.metadata = { annotations: { 'sim.cutover.io/exit-after': '1', 'sim.cutover.io/exit-code': '1' } };
-      const plan = planMigration(input, 'web', { manifest, timeoutMs: 60_000 });
+      const plan = planMigration(...withRelease(input, 'web'), { manifest, timeoutMs: 60_000 });
       assert.equal(plan.refusal, undefined, plan.refusal);
       const name = (plan.steps[0] as CreateStep).target.name;
       const r = await a.service.run(plan);

@@ -2,7 +2,8 @@
  * Differential checks, simulator vs real control plane:
  * (e) EndpointSlice endpoint conditions (and legacy Endpoints) while a pod terminates,
  * (f) Job conditions on success and on failure with backoffLimit 0,
- * (g) PodDisruptionBudget status (minAvailable 75% of 4, maxUnavailable 1).
+ * (g) PodDisruptionBudget status (minAvailable 75% of 4, maxUnavailable 1),
+ * (h) what `kubectl get pods` shows of a Ready pod (READY 1/1, Running) and its container status.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -134,6 +135,17 @@ async function pdbStatus(t: NsTarget) {
   return { steady, seq };
 }
 
+async function readyPodAsKubectlShowsIt(t: NsTarget) {
+  const ns = await t.namespace('ready');
+  await apply(t, deploymentManifest(ns, 'rp', { replicas: 1, readyAfter: 1, grace: 1 }));
+  await rolledOut(t, ns, 'rp');
+  const table = await kubectlOk(t, ['get', 'pods', '-n', ns, '-l', 'app=rp', '--no-headers']);
+  const [, ready, status, restarts] = table.trim().split(/\s+/);
+  const pod = (await getJson(t, ['pods', '-n', ns, '-l', 'app=rp'])).items[0];
+  const cs = pod.status.containerStatuses[0];
+  return { ready, status, restarts, container: { image: cs.image, ready: cs.ready, started: cs.started, restartCount: cs.restartCount, running: !!cs.state?.running?.startedAt } };
+}
+
 describe('differential: endpoints, Jobs, PDBs (sim vs real control plane)', { timeout: 600_000 }, () => {
   const both = useSimAndControlPlane();
 
@@ -145,6 +157,12 @@ describe('differential: endpoints, Jobs, PDBs (sim vs real control plane)', { ti
   it('(f) Job conditions on success and on failure (backoffLimit 0)', async () => {
     const { s, c } = await both(jobConditions);
     assert.deepEqual(s, c);
+  });
+
+  it('(h) a Ready pod: kubectl shows READY 1/1 Running, and its container status says running', async () => {
+    const { s, c } = await both(readyPodAsKubectlShowsIt);
+    assert.equal(s.ready, '1/1');
+    assert.deepEqual(c, s);
   });
 
   it('(g) PDB status: minAvailable 75% of 4 and maxUnavailable 1, steady and with a pod terminating', async () => {

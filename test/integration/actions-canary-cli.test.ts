@@ -1,16 +1,15 @@
 /** The headless runner (src/cli/act.ts) through `cutover canary` / `flip` / `scale-idle`, against the sim. */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { ActIO } from '../../src/cli/act.js';
 import { runCanary } from '../../src/cli/canary.js';
 import { runFlip, runScaleIdle } from '../../src/cli/flip.js';
 import { main } from '../../src/cli/main.js';
 import { waitFor } from '../helpers/sim.js';
-import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
+import { prodKubeconfig as prodKubeconfigOf, startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
 
 class Capture extends Writable {
   text = '';
@@ -32,11 +31,7 @@ describe('cutover canary / flip / scale-idle (act.ts) against the sim', () => {
   let prodKubeconfig: string;
   before(async () => {
     a = await startActionSim('demo', ['shop-stable', 'shop-canary', 'pay-blue', 'pay-green']);
-    const kc = new KubeConfig();
-    kc.loadFromFile(a.kubeconfigPath);
-    kc.addContext({ name: 'prod-east', cluster: 'cutover-sim', user: 'cutover-admin', namespace: 'default' });
-    prodKubeconfig = join(a.stateDir, 'prod.kubeconfig');
-    writeFileSync(prodKubeconfig, kc.exportConfig());
+    prodKubeconfig = prodKubeconfigOf(a);
   });
   after(async () => {
     await a?.close();

@@ -1,5 +1,5 @@
 /** Shared by the canary, flip and failure integration tests: a sim with a scenario, an ActionService, kubectl checks. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -62,4 +62,14 @@ export async function startActionSim(scenario: ScenarioName, ready: string[]): P
   };
   await a.settled(ready);
   return a;
+}
+
+/** A kubeconfig beside the sim's with one more context, named like production (`prod-east`), for the confirm-name checks. */
+export function prodKubeconfig(a: ActionSim, context = 'prod-east'): string {
+  const kc = new KubeConfig();
+  kc.loadFromFile(a.kubeconfigPath);
+  kc.addContext({ name: context, cluster: 'cutover-sim', user: 'cutover-admin', namespace: 'default' });
+  const file = join(a.stateDir, `${context}.kubeconfig`);
+  writeFileSync(file, kc.exportConfig());
+  return file;
 }

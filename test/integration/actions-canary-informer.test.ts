@@ -9,6 +9,7 @@ import { planCanary } from '../../src/actions/canary.js';
 import { planFlip } from '../../src/actions/flip.js';
 import { waitFor } from '../helpers/sim.js';
 import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
+import { withRelease } from '../helpers/releases.js';
 
 describe('a partner cockpit sees the action as an Event', () => {
   let a: ActionSim;
@@ -35,7 +36,7 @@ describe('a partner cockpit sees the action as an Event', () => {
     waitFor(() => seen.find((e) => e.reason === reason && e.reportingComponent === 'cutover'), 10_000, `a ${reason} event in the informer`);
 
   it('CutoverCanaryStep reaches the other client', async () => {
-    const report = await a.service.run(planCanary(await a.state(), 'shop', 'step', { timeoutMs: 20_000 }));
+    const report = await a.service.run(planCanary(...withRelease(await a.state(), 'shop'), 'step', { timeoutMs: 20_000 }));
     assert.equal(report.result.ok, true, report.lines.join('\n'));
     const hit = await arrival('CutoverCanaryStep');
     assert.equal(hit.involvedObject?.name, 'shop-canary');
@@ -43,7 +44,7 @@ describe('a partner cockpit sees the action as an Event', () => {
   });
 
   it('CutoverFlip reaches it too', async () => {
-    const report = await a.service.run(planFlip(await a.state(), 'pay', { timeoutMs: 20_000 }));
+    const report = await a.service.run(planFlip(...withRelease(await a.state(), 'pay'), { timeoutMs: 20_000 }));
     assert.equal(report.result.ok, true, report.lines.join('\n'));
     const hit = await arrival('CutoverFlip');
     assert.equal(hit.involvedObject?.kind, 'Service');

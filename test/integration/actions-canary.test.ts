@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { planCanary, type CanaryMove } from '../../src/actions/canary.js';
 import { waitFor } from '../helpers/sim.js';
 import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
+import { withRelease } from '../helpers/releases.js';
 
 describe('canary through ActionService (sim over HTTP, kubectl as second client)', () => {
   let a: ActionSim;
@@ -16,7 +17,7 @@ describe('canary through ActionService (sim over HTTP, kubectl as second client)
 
   const move = async (m: CanaryMove) => {
     const input = await a.settled(['shop-stable', 'shop-canary']);
-    const plan = planCanary(input, 'shop', m, { wait: true, timeoutMs: 20_000 });
+    const plan = planCanary(...withRelease(input, 'shop'), m, { wait: true, timeoutMs: 20_000 });
     assert.equal(plan.refusal, undefined, plan.refusal);
     const progress: string[] = [];
     const report = await a.service.run(plan, { onProgress: (l) => progress.push(l) });
@@ -45,7 +46,7 @@ describe('canary through ActionService (sim over HTTP, kubectl as second client)
       }
     }
     assert.deepEqual(seen, ['7/3', '5/5', '0/10']);
-    assert.match(planCanary(await a.state(), 'shop', 'step').refusal ?? '', /already at the last step/);
+    assert.match(planCanary(...withRelease(await a.state(), 'shop'), 'step').refusal ?? '', /already at the last step/);
   });
 
   it('the pods follow: 10 canary pods ready, no stable pods left', async () => {

@@ -12,6 +12,7 @@ import { ApiError } from '../../src/sim/errors.js';
 import type { Sim } from '../../src/sim/sim.js';
 import type { Obj } from '../../src/sim/store.js';
 import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
+import { withRelease } from '../helpers/releases.js';
 
 /**
  * Makes the sim reject the n-th spec-changing write (not status, not controllers' metadata) to any
@@ -48,7 +49,7 @@ describe('failure injection: the second write of a canary step is rejected', () 
   afterEach(() => disarm());
 
   it('reports exactly the write that took effect, and rollbackPlan restores 9/1', async () => {
-    const plan = planCanary(await a.state(), 'shop', 'step', { timeoutMs: 20_000 });
+    const plan = planCanary(...withRelease(await a.state(), 'shop'), 'step', { timeoutMs: 20_000 });
     const inject = rejectNthSpecWrite(a.sim, ['shop-stable', 'shop-canary'], 2);
     disarm = inject.disarm;
     const report = await a.service.run(plan);
@@ -84,7 +85,7 @@ describe('failure injection: the second write of a canary step is rejected', () 
   });
 
   it('a write that changed under the plan is a 409/expectation failure with nothing written', async () => {
-    const plan = planCanary(await a.state(), 'shop', 'step', { timeoutMs: 20_000 });
+    const plan = planCanary(...withRelease(await a.state(), 'shop'), 'step', { timeoutMs: 20_000 });
     const k = await a.kubectl(['scale', 'deploy', 'shop-canary', '--replicas=2']);
     assert.equal(k.code, 0, k.stderr);
     const report = await a.service.run(plan);
@@ -108,7 +109,7 @@ describe('failure injection: the second write of a flip with --scale-old is reje
   afterEach(() => disarm());
 
   it('reports the selector write only, and rollbackPlan flips the Service back to blue', async () => {
-    const plan = planFlip(await a.state(), 'pay', { scaleOldTo: 2, timeoutMs: 20_000 });
+    const plan = planFlip(...withRelease(await a.state(), 'pay'), { scaleOldTo: 2, timeoutMs: 20_000 });
     assert.equal(plan.steps.filter((s) => s.kind === 'patch').length, 2);
     const inject = rejectNthSpecWrite(a.sim, ['pay', 'pay-blue', 'pay-green'], 2);
     disarm = inject.disarm;

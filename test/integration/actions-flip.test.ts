@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { planFlip, planScaleIdle } from '../../src/actions/flip.js';
 import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
+import { withRelease } from '../helpers/releases.js';
 
 describe('blue-green flip through ActionService (sim over HTTP, kubectl as second client)', () => {
   let a: ActionSim;
@@ -29,7 +30,7 @@ describe('blue-green flip through ActionService (sim over HTTP, kubectl as secon
   });
 
   it('flips blue -> green: selector patched, endpoints switched, audited', async () => {
-    const plan = planFlip(await a.settled(['pay-blue', 'pay-green']), 'pay', { timeoutMs: 20_000 });
+    const plan = planFlip(...withRelease(await a.settled(['pay-blue', 'pay-green']), 'pay'), { timeoutMs: 20_000 });
     assert.equal(plan.title, 'flip pay: blue -> green (pay-blue -> pay-green)');
     const report = await a.service.run(plan);
     assert.equal(report.result.ok, true, report.lines.join('\n'));
@@ -43,7 +44,7 @@ describe('blue-green flip through ActionService (sim over HTTP, kubectl as secon
   });
 
   it('flips back green -> blue with the same planner', async () => {
-    const plan = planFlip(await a.state(), 'pay', { timeoutMs: 20_000 });
+    const plan = planFlip(...withRelease(await a.state(), 'pay'), { timeoutMs: 20_000 });
     assert.equal(plan.title, 'flip pay: green -> blue (pay-green -> pay-blue)');
     const report = await a.service.run(plan);
     assert.equal(report.result.ok, true, report.lines.join('\n'));
@@ -53,12 +54,12 @@ describe('blue-green flip through ActionService (sim over HTTP, kubectl as secon
 
   it('scale-idle takes green down, refuses the live colour, and the flip then refuses with the numbers', async () => {
     const input = await a.state();
-    assert.match(planScaleIdle(input, 'pay-blue', 0).refusal ?? '', /pay-blue is the LIVE colour/);
-    const report = await a.service.run(planScaleIdle(input, 'pay', 0, { wait: true, timeoutMs: 20_000 }));
+    assert.match(planScaleIdle(...withRelease(input, 'pay-blue'), 0, { side: 'pay-blue' }).refusal ?? '', /pay-blue is the LIVE colour/);
+    const report = await a.service.run(planScaleIdle(...withRelease(input, 'pay'), 0, { wait: true, timeoutMs: 20_000 }));
     assert.equal(report.result.ok, true, report.lines.join('\n'));
     assert.equal(await a.replicas('pay-green'), 0);
     assert.equal(await a.replicas('pay-blue'), 10);
-    const refused = planFlip(await a.state(), 'pay');
+    const refused = planFlip(...withRelease(await a.state(), 'pay'));
     assert.match(refused.refusal ?? '', /pay-green has 0 replicas/);
     const result = await a.service.run(refused);
     assert.equal(result.result.ok, false);
@@ -66,9 +67,9 @@ describe('blue-green flip through ActionService (sim over HTTP, kubectl as secon
   });
 
   it('scale-idle back up, then the flip passes its preflight again', async () => {
-    const report = await a.service.run(planScaleIdle(await a.state(), 'pay', 10, { wait: true, timeoutMs: 20_000 }));
+    const report = await a.service.run(planScaleIdle(...withRelease(await a.state(), 'pay'), 10, { wait: true, timeoutMs: 20_000 }));
     assert.equal(report.result.ok, true, report.lines.join('\n'));
     const input = await a.settled(['pay-blue', 'pay-green']);
-    assert.equal(planFlip(input, 'pay').refusal, undefined);
+    assert.equal(planFlip(...withRelease(input, 'pay')).refusal, undefined);
   });
 });

@@ -6,6 +6,7 @@ import { planMigration } from '../../src/actions/migrate.js';
 import { requireRelease } from '../../src/actions/state.js';
 import type { CreateStep } from '../../src/actions/types.js';
 import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
+import { withRelease } from '../helpers/releases.js';
 
 const IMAGE = 'registry.local/web:v3.0.0';
 
@@ -44,7 +45,7 @@ describe('migration template from a CronJob', { timeout: 120_000 }, () => {
     assert.equal(closed.open, false);
     assert.match(closed.reason, /to run web-nightly-migrate first/);
 
-    const plan = planMigration(input, 'web', { forImage: IMAGE });
+    const plan = planMigration(...withRelease(input, 'web'), { forImage: IMAGE });
     assert.equal(plan.refusal, undefined, plan.refusal);
     const create = plan.steps.find((s): s is CreateStep => s.kind === 'create')!;
     const job = create.object as { metadata: { name: string; annotations: Record<string, string> }; spec: { suspend?: boolean; template: { spec: { containers: { command: string[] }[] } } } };

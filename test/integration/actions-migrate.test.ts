@@ -18,6 +18,7 @@ import { requireRelease } from '../../src/actions/state.js';
 import type { CreateStep } from '../../src/actions/types.js';
 import { runMigrate } from '../../src/cli/migrate.js';
 import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
+import { withRelease } from '../helpers/releases.js';
 
 const TARGET = 'registry.local/web:v2.5.0';
 const TEMPLATE = 'web-migrate-v2-5-0';
@@ -65,7 +66,7 @@ describe('migration Job through ActionService (sim over HTTP, kubectl reads back
     assert.ok(tpl, 'the scenario has the template');
     const manifest = JSON.parse(JSON.stringify({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'web-migrate-broken', labels: tpl.metadata?.labels, annotations: tpl.metadata?.annotations }, spec: { template: tpl.spec?.template } }));
     manifest.spec.template.metadata = { annotations: { 'sim.cutover.io/exit-after': '2', 'sim.cutover.io/exit-code': '1' } };
-    const plan = planMigration(input, 'web', { manifest, timeoutMs: 60_000 });
+    const plan = planMigration(...withRelease(input, 'web'), { manifest, timeoutMs: 60_000 });
     assert.equal(plan.refusal, undefined, plan.refusal);
     const name = (plan.steps[0] as CreateStep).target.name;
     const r = await a.service.run(plan);

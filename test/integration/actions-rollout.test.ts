@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { planPause, planRestart, planResume, planScale, planSetImage } from '../../src/actions/rollout.js';
-import { planUndoLastAction } from '../../src/actions/undo.js';
+import { planUndoLast } from '../../src/actions/registry.js';
 import { runRollout } from '../../src/cli/rollout.js';
 import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
 
@@ -67,7 +67,7 @@ describe('rollout actions through ActionService (sim over HTTP, kubectl reads ba
     assert.equal(await a.replicas('web'), 6);
     const entry = a.service.journal.lastUndoable();
     assert.equal(entry?.action, 'scale');
-    const undo = planUndoLastAction(await a.state(), entry);
+    const undo = planUndoLast(await a.state(), entry);
     assert.equal(undo.refusal, undefined, undo.refusal);
     const u = await a.service.run(undo);
     assert.equal(u.result.ok, true, u.lines.join('\n'));
@@ -80,7 +80,7 @@ describe('rollout actions through ActionService (sim over HTTP, kubectl reads ba
     assert.equal(entry?.action, 'set-image');
     const k = await a.kubectl(['set', 'image', 'deploy/web', 'web=registry.local/web:v9']);
     assert.equal(k.code, 0, k.stderr);
-    const undo = planUndoLastAction(await a.state(), entry);
+    const undo = planUndoLast(await a.state(), entry);
     assert.equal(undo.refusal, 'web spec.template.spec.containers.0.image is registry.local/web:v9 now, cutover left it at registry.local/web:v2.1: the world changed');
     await a.settled(['web'], 30_000);
   });

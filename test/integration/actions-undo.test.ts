@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { planPause } from '../../src/actions/rollout.js';
-import { listRevisions, planUndoToRevision } from '../../src/actions/undo.js';
+import { listRevisions } from '../../src/actions/revisions.js';
+import { planUndoToRevision } from '../../src/actions/rolloutUndo.js';
 import { deployment } from '../helpers/sim.js';
 import { startActionSim, type ActionSim } from './actions-canary-flip-helpers.js';
 

@@ -18,6 +18,8 @@ import { planFlip } from '../../src/actions/flip.js';
 import { fixtureStore, recordingIntents, NS } from '../helpers/fixtures.js';
 import { renderApp, linesOf, KEYS, type Rendered } from './harness.js';
 import { KEYMAP } from '../../views/keymap.js';
+import { ACTION_KEYS, REGISTRY, type ActionKey } from '../../src/actions/registry.js';
+import { withRelease } from '../helpers/releases.js';
 
 function closedPortKc(context: string): KubeConfig {
   const kc = new KubeConfig();
@@ -36,7 +38,7 @@ async function setup(opts: { context?: string; readonly?: boolean; size?: { colu
   const dir = mkdtempSync(join(tmpdir(), 'cutover-views-'));
   const controller = new ActionController({ store, kc: closedPortKc(context), stateDir: dir, notify: (text, level) => base.notify(text, level) });
   const base = recordingIntents(store);
-  const intents: Intents & { calls: string[] } = { ...base, act: (a, key) => controller.request(a, key), dialog: (i) => controller.key(i) };
+  const intents: Intents & { calls: string[] } = { ...base, act: (a, key, side) => controller.request(a, key, side), dialog: (i) => controller.key(i) };
   const app = await renderApp({ store, intents, readonly: opts.readonly }, opts.size ?? { columns: 120, rows: 40 });
   return {
     store,
@@ -122,7 +124,7 @@ test('a refusal in its own style; a migration-gate refusal offers ! to override 
   // a gate refusal, planned by the real planner, as the controller shows it
   const input = { namespace: NS, snapshot: store.getState().snapshot, view: store.getState().view, now: store.getState().now };
   const gateJob = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'pay-migrate', namespace: NS, labels: { 'cutover.io/migration-for': 'pay' } }, spec: { suspend: true, template: {} } };
-  const plan = planFlip({ ...input, snapshot: { ...input.snapshot, jobs: [...input.snapshot.jobs, gateJob] } }, 'pay');
+  const plan = planFlip(...withRelease({ ...input, snapshot: { ...input.snapshot, jobs: [...input.snapshot.jobs, gateJob] } }, 'pay'));
   assert.match(plan.refusal ?? '', /migration gate closed/);
   const key = store.getState().view.releases.find((r) => r.name === 'pay')!.key;
   store.setState((s) => ({ actions: { ...s.actions, dialog: { kind: 'refused', request: { key: 'flip', releaseKey: key }, plan, overridable: true } } }));
@@ -146,7 +148,7 @@ test('progress while running: steps, live counts from the store, the Job and its
   const state = store.getState();
   const input = { namespace: NS, snapshot: state.snapshot, view: state.view, now: state.now };
   const { planCanary } = await import('../../src/actions/canary.js');
-  const plan = planCanary(input, 'shop', 'step');
+  const plan = planCanary(...withRelease(input, 'shop'), 'step');
   store.setState((s) => ({
     actions: {
       ...s.actions,
@@ -182,7 +184,7 @@ test('result with a rollback offered: u opens the confirm of the rollback', asyn
   const state = store.getState();
   const input = { namespace: NS, snapshot: state.snapshot, view: state.view, now: state.now };
   const { planCanary } = await import('../../src/actions/canary.js');
-  const plan = planCanary(input, 'shop', 'step');
+  const plan = planCanary(...withRelease(input, 'shop'), 'step');
   const first = plan.steps[0] as import('../../src/actions/types.js').PatchStep;
   const rollback = { action: 'undo-action' as const, title: `restore after failed ${plan.title}`, namespace: NS, subject: 'shop', steps: [first.inverse!], notes: ['puts back every write the failed action made, newest first'] };
   const lines = [`failed: ${plan.title}: timed out after 600 s: shop-canary: 1/3 available`, 'changed before the failure:', '  deployment shop-ns/shop-canary: spec.replicas 1 -> 3', 'to restore the previous state:', '  deployment shop-ns/shop-canary: spec.replicas 3 -> 1'];
@@ -255,4 +257,71 @@ test('help lists the dialog keys, the gate override, and keys RBAC disabled with
   assert.equal(store.getState().actions.dialog, null);
   assert.match(app.lastFrame(), /f: disabled: patch services is not allowed in shop-ns/);
   done();
+});
+
+test('the footer names the target; in a pair, the pod under the cursor picks the side, and the plan says LIVE', async () => {
+  const { app, store, done } = await setup({ context: 'staging' });
+  await select(app, store, 'pay');
+  assert.match(app.lastFrame(), /p r i s U → pay-green \(idle\)/);
+  await app.press(KEYS.enter);
+  // opening the detail view picks nothing: the default stays the idle colour
+  assert.match(app.lastFrame(), /p r i s U → pay-green \(idle\)/);
+  await app.press('r');
+  assert.match(app.lastFrame(), /\? confirm: restart pay-green/);
+  await app.press('n');
+  // pods are listed live colour first: moving onto one picks pay-blue
+  await app.press('j', 'k');
+  assert.match(app.lastFrame(), /p r i s U → pay-blue \(LIVE\)/);
+  await app.press('s');
+  assert.match(app.lastFrame(), /\? scale pay-blue \(LIVE\) \(now 4 replicas\)/);
+  await app.press('2', KEYS.enter);
+  const f = app.lastFrame();
+  assert.match(f, /\? confirm: scale pay-blue: 4 -> 2/);
+  assert.match(f, /pay-blue is the LIVE colour of pay: Service pay sends it all the traffic now/);
+  await app.press('n');
+  // further down the list: the idle colour's pods
+  await app.press('G');
+  assert.match(app.lastFrame(), /p r i s U → pay-green \(idle\)/);
+  done();
+});
+
+test('dialog keys come from the keymap: the picker moves with j/k/G, Enter plans; a prompt refuses a bad image before planning', async () => {
+  const { app, store, done } = await setup({ context: 'staging' });
+  await select(app, store, 'web');
+  await app.press('U');
+  const picker = () => store.getState().actions.dialog as Extract<import('../../src/store/actionState.js').Dialog, { kind: 'picker' }>;
+  const start = picker().cursor;
+  await app.press('G');
+  assert.equal(picker().cursor, picker().revisions.length - 1);
+  await app.press('g');
+  assert.equal(picker().cursor, 0);
+  await app.press('j');
+  assert.equal(picker().cursor, Math.min(1, picker().revisions.length - 1));
+  void start;
+  await app.press(KEYS.escape);
+  assert.equal(store.getState().actions.dialog, null);
+  for (const b of KEYMAP.filter((k) => k.group === 'dialog')) assert.ok(b.dialogs?.length, `${b.action} says which dialogs it works in`);
+
+  await app.press('i');
+  for (let n = 0; n < 40; n++) await app.press(KEYS.backspace);
+  await app.press(...'app=UPPER/Repo::v1'.split(''), KEYS.enter);
+  assert.match(app.lastFrame(), /✗ "UPPER\/Repo::v1" is not an image reference \(invalid reference format\)/);
+  assert.equal(store.getState().actions.dialog?.kind, 'prompt', 'still the prompt: nothing planned');
+  await app.press(KEYS.escape);
+  await app.press('s', ...'2147483648'.split(''), KEYS.enter);
+  assert.match(app.lastFrame(), /✗ "2147483648" is not a whole number from 0 to 2147483647/);
+  done();
+});
+
+test('release keys in the keymap are the registry entries', () => {
+  const release = KEYMAP.filter((b) => b.group === 'release');
+  assert.deepEqual(
+    release.map((b) => b.action),
+    ACTION_KEYS,
+  );
+  for (const b of release) {
+    assert.equal(b.label, REGISTRY[b.action as ActionKey].keys.join(' '));
+    assert.equal(b.description, REGISTRY[b.action as ActionKey].help);
+    assert.equal(b.mutating, true);
+  }
 });

@@ -127,7 +127,7 @@ export function dialogLines(dialog: Dialog, view: ViewModel, width: number, now:
       const lines: Line[] = [[seg('? confirm: ', 'accent', true), seg(dialog.plan.title, undefined, true), ...dry(dialog.dryRun)], ...planLines(dialog.plan, width)];
       if (dialog.request.override) lines.push([seg(`  gate override: ${dialog.request.override} (recorded in the audit log and the Event)`, 'warn', true)]);
       if (dialog.confirmName !== undefined) {
-        lines.push([seg(`  context ${dialog.context} is production: type the Deployment name `, 'warn', true), seg(dialog.confirmName, 'accent', true), seg(' and Enter: ', 'warn', true), seg(`${dialog.typed}█`, 'accent', true)]);
+        lines.push([seg(`  context ${dialog.context} is production: type the ${dialog.confirmKind ?? 'Deployment'} name `, 'warn', true), seg(dialog.confirmName, 'accent', true), seg(' and Enter: ', 'warn', true), seg(`${dialog.typed}█`, 'accent', true)]);
         if (dialog.error) lines.push([seg(`  ✗ ${dialog.error}`, 'bad', true)]);
         lines.push(keyHint(['Enter', 'run it once the name matches'], ['Esc', 'cancel']));
       } else lines.push(keyHint(['y/Enter', 'run it'], ['n/Esc', 'cancel']));

@@ -8,6 +8,7 @@ import { requireRelease } from '../../../src/actions/state.js';
 import type { CreateStep, WaitStep } from '../../../src/actions/types.js';
 import { blueGreenInput, canaryInput, migrationJob } from './canary-flip-fixtures.js';
 import { NOW, NS, input, svc, web } from './rollout-fixtures.js';
+import { withRelease } from '../../helpers/releases.js';
 
 /** A suspended template as the API server returns it: defaulted backoffLimit, generated selector and labels. */
 function template(o: { backoffLimit?: number; targetImage?: string; name?: string } = {}): V1Job {
@@ -41,7 +42,7 @@ const created = (p: { steps: unknown[] }) => (p.steps[0] as CreateStep).object a
 
 describe('planMigration', () => {
   it('creates a new unsuspended Job from the template, then waits for it', () => {
-    const p = planMigration(input({ deployments: [web()], services: [svc('web', { app: 'web' })], jobs: [template({ targetImage: 'registry.local/web:v4' })] }), 'web');
+    const p = planMigration(...withRelease(input({ deployments: [web()], services: [svc('web', { app: 'web' })], jobs: [template({ targetImage: 'registry.local/web:v4' })] }), 'web'));
     assert.equal(p.refusal, undefined, p.refusal);
     assert.equal(p.action, 'migrate');
     const job = created(p);
@@ -63,22 +64,22 @@ describe('planMigration', () => {
     assert.deepEqual(wait.until, { type: 'job-finished', namespace: NS, name: job.metadata?.name });
   });
   it('keeps an explicit non-default backoffLimit and says so', () => {
-    const p = planMigration(input({ deployments: [web()], jobs: [template({ backoffLimit: 2 })] }), 'web');
+    const p = planMigration(...withRelease(input({ deployments: [web()], jobs: [template({ backoffLimit: 2 })] }), 'web'));
     assert.equal(created(p).spec?.backoffLimit, 2);
     assert.ok(p.notes.some((n) => /up to 3 times/.test(n)));
   });
   it('target image: --for-image, then the template annotation, then its own image of the same repository', () => {
     const i = input({ deployments: [web()], jobs: [template({ targetImage: 'registry.local/web:v9' })] });
-    assert.equal(created(planMigration(i, 'web', { forImage: 'registry.local/web:v5' })).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/web:v5');
-    assert.equal(created(planMigration(i, 'web')).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/web:v9');
+    assert.equal(created(planMigration(...withRelease(i, 'web'), { forImage: 'registry.local/web:v5' })).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/web:v5');
+    assert.equal(created(planMigration(...withRelease(i, 'web'))).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/web:v9');
     const own = input({ deployments: [web()], jobs: [template()] });
-    assert.equal(created(planMigration(own, 'web')).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/web:v4');
+    assert.equal(created(planMigration(...withRelease(own, 'web'))).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/web:v4');
   });
   it("pairs: the canary's image, the idle colour's image", () => {
     const tpl = (forRel: string) => ({ ...migrationJob(`${forRel}-migrate`, forRel), spec: { suspend: true, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'tools/migrate:1' }] } } } }) as V1Job;
-    const c = planMigration(canaryInput(9, 1, { jobs: [tpl('shop')] }), 'shop');
+    const c = planMigration(...withRelease(canaryInput(9, 1, { jobs: [tpl('shop')] }), 'shop'));
     assert.equal(created(c).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/shop:v2');
-    const bg = planMigration(blueGreenInput({ jobs: [tpl('pay')] }), 'pay');
+    const bg = planMigration(...withRelease(blueGreenInput({ jobs: [tpl('pay')] }), 'pay'));
     assert.equal(created(bg).metadata?.annotations?.['cutover.io/for-image'], 'registry.local/pay:v2');
   });
   it('a manifest (--migration FILE): backoffLimit 0 unless set, labelled for the release', () => {
@@ -96,7 +97,7 @@ spec:
         image: registry.local/web:v2.5.0
         command: ["./run-migrations.sh"]
 `);
-    const p = planMigration(input({ deployments: [web()] }), 'web', { manifest });
+    const p = planMigration(...withRelease(input({ deployments: [web()] }), 'web'), { manifest });
     assert.equal(p.refusal, undefined, p.refusal);
     const job = created(p);
     assert.equal(job.metadata?.name, 'db-migration-v2.5.0-20260101000000');
@@ -104,17 +105,18 @@ spec:
     assert.equal(job.spec?.suspend, false);
     assert.equal(job.metadata?.labels?.['cutover.io/migration-for'], 'web');
     assert.equal(job.metadata?.annotations?.['cutover.io/for-image'], 'registry.local/web:v2.5.0');
-    const set = planMigration(input({ deployments: [web()] }), 'web', { manifest: { ...manifest, spec: { ...manifest.spec, backoffLimit: 6 } } });
+    const set = planMigration(...withRelease(input({ deployments: [web()] }), 'web'), { manifest: { ...manifest, spec: { ...manifest.spec, backoffLimit: 6 } } });
     assert.equal(created(set).spec?.backoffLimit, 6, 'an explicit value in a file is kept');
-    assert.match(planMigration(input({ deployments: [web()] }), 'web', { manifest: { kind: 'Deployment' } }).refusal ?? '', /not a Job or CronJob/);
-    const cron = planMigration(input({ deployments: [web()] }), 'web', { manifest: { kind: 'CronJob', metadata: { name: 'nightly' }, spec: { jobTemplate: { spec: manifest.spec } } } });
+    assert.match(planMigration(...withRelease(input({ deployments: [web()] }), 'web'), { manifest: { kind: 'Deployment' } }).refusal ?? '', /not a Job or CronJob/);
+    const cron = planMigration(...withRelease(input({ deployments: [web()] }), 'web'), { manifest: { kind: 'CronJob', metadata: { name: 'nightly' }, spec: { jobTemplate: { spec: manifest.spec } } } });
     assert.equal(created(cron).metadata?.name, 'nightly-20260101000000');
   });
   it('refusals: no template, unknown release, a run still going', () => {
-    assert.match(planMigration(input({ deployments: [web()] }), 'web').refusal ?? '', /no migration template.*cutover.io\/migration-for=web/);
-    assert.match(planMigration(input({ deployments: [web()] }), 'nope').refusal ?? '', /no release or Deployment named "nope"/);
+    assert.match(planMigration(...withRelease(input({ deployments: [web()] }), 'web')).refusal ?? '', /no migration template.*cutover.io\/migration-for=web/);
+    // the name is resolved once, before planning
+    assert.throws(() => withRelease(input({ deployments: [web()] }), 'nope'), /no release or Deployment named "nope"/);
     const running = migrationJob('web-migrate-v4-1', 'web', { image: 'registry.local/web:v4' });
-    assert.match(planMigration(input({ deployments: [web()], jobs: [template(), running] }), 'web').refusal ?? '', /still running/);
+    assert.match(planMigration(...withRelease(input({ deployments: [web()], jobs: [template(), running] }), 'web')).refusal ?? '', /still running/);
   });
   it('the name is unique and fits a label value', () => {
     assert.equal(runName('m', NOW, new Set(['m-20260101000000'])), 'm-20260101000000-2');
@@ -125,13 +127,13 @@ spec:
     const rel = (x: ReturnType<typeof i>) => requireRelease(x, 'web');
     const before = i([template()]);
     assert.equal(migrationGate(before, rel(before), 'registry.local/web:v4').open, false);
-    const run = created(planMigration(before, 'web'));
+    const run = created(planMigration(...withRelease(before, 'web')));
     const failed = { ...run, metadata: { ...run.metadata, creationTimestamp: '2026-01-01T00:00:01Z' as unknown as Date }, status: { conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] } } as V1Job;
     const afterFail = i([template(), failed]);
     const g = migrationGate(afterFail, rel(afterFail), 'registry.local/web:v4');
     assert.equal(g.open, false);
     assert.match(g.reason ?? '', /BackoffLimitExceeded/);
-    const second = created(planMigration(afterFail, 'web'));
+    const second = created(planMigration(...withRelease(afterFail, 'web')));
     assert.notEqual(second.metadata?.name, failed.metadata?.name);
     const ok = { ...second, metadata: { ...second.metadata, name: 'web-migrate-v4-ok', creationTimestamp: '2026-01-01T00:00:02Z' as unknown as Date }, status: { conditions: [{ type: 'Complete', status: 'True' }] } } as V1Job;
     const afterOk = i([template(), failed, ok]);

@@ -3,7 +3,10 @@ import { describe, it } from 'node:test';
 import type { JournalEntry } from '../../../src/actions/journal.js';
 import { planPause, planScale, planSetImage } from '../../../src/actions/rollout.js';
 import type { PatchStep, Plan } from '../../../src/actions/types.js';
-import { lineDiff, listRevisions, planUndoLastAction, planUndoToRevision, selectUndoTarget } from '../../../src/actions/undo.js';
+import { planUndoLast } from '../../../src/actions/registry.js';
+import { listRevisions } from '../../../src/actions/revisions.js';
+import { planUndoToRevision, selectUndoTarget } from '../../../src/actions/rolloutUndo.js';
+import { lineDiff } from '../../../src/actions/template.js';
 import { canaryInput } from './canary-flip-fixtures.js';
 import { input, rs, web, webHistory } from './rollout-fixtures.js';
 
@@ -111,12 +114,12 @@ describe('listRevisions', () => {
   });
 });
 
-describe('planUndoLastAction', () => {
+describe('planUndoLast', () => {
   it('re-plans the inverse of a scale and guards it with what cutover left', () => {
     const before = input({ deployments: [web({ replicas: 4 })] });
     const e = entry(planScale(before, 'web', 7));
     const after = input({ deployments: [web({ replicas: 7 })] });
-    const p = planUndoLastAction(after, e);
+    const p = planUndoLast(after, e);
     assert.equal(p.refusal, undefined, p.refusal);
     assert.equal(p.action, 'undo-action');
     assert.deepEqual((p.steps[0] as PatchStep).patch, { spec: { replicas: 4 } });
@@ -125,32 +128,32 @@ describe('planUndoLastAction', () => {
   });
   it('refuses when the world changed since', () => {
     const e = entry(planScale(canaryInput(9, 1), 'shop-stable', 7));
-    const p = planUndoLastAction(canaryInput(5, 1), e);
+    const p = planUndoLast(canaryInput(5, 1), e);
     assert.equal(p.refusal, 'shop-stable spec.replicas is 5 now, cutover left it at 7: the world changed');
     assert.equal(p.steps.length, 0);
-    const gone = planUndoLastAction(input({}), entry(planPause(input({ deployments: [web()] }), 'web')));
+    const gone = planUndoLast(input({}), entry(planPause(input({ deployments: [web()] }), 'web')));
     assert.match(gone.refusal ?? '', /deployment web no longer exists: the world changed/);
   });
   it('pause -> resume; set-image goes back without the migration gate', () => {
-    const p = planUndoLastAction(input({ deployments: [web({ paused: true })] }), entry(planPause(input({ deployments: [web()] }), 'web')));
+    const p = planUndoLast(input({ deployments: [web({ paused: true })] }), entry(planPause(input({ deployments: [web()] }), 'web')));
     assert.deepEqual((p.steps[0] as PatchStep).patch, { spec: { paused: false } });
     const si = planSetImage(input({ deployments: [web()] }), 'web', undefined, 'registry.local/web:v4');
     const after = input({ deployments: [web({ image: 'registry.local/web:v4' })], jobs: [] });
-    const back = planUndoLastAction(after, entry(si));
+    const back = planUndoLast(after, entry(si));
     assert.equal(back.refusal, undefined, back.refusal);
     assert.equal((back.steps[0] as any).patch.spec.template.spec.containers[0].image, 'registry.local/web:v3');
   });
   it('a canary move goes back through the canary planner', () => {
     const e = entry({ ...planScale(canaryInput(9, 1), 'shop-stable', 8), undo: { action: 'canary-back', args: { release: 'shop', to: { stable: 9, canary: 1 } }, expect: [], description: 'canary shop back to 10%' } });
-    const p = planUndoLastAction(canaryInput(7, 3), e);
+    const p = planUndoLast(canaryInput(7, 3), e);
     assert.equal(p.refusal, undefined, p.refusal);
     assert.ok(p.steps.some((s) => s.kind === 'patch' && s.target.name === 'shop-canary' && (s.patch as any).spec.replicas === 1));
   });
   it('nothing to undo, already undone, failed entries', () => {
-    assert.match(planUndoLastAction(input({}), undefined).refusal ?? '', /nothing to undo/);
+    assert.match(planUndoLast(input({}), undefined).refusal ?? '', /nothing to undo/);
     const e = entry(planPause(input({ deployments: [web()] }), 'web'));
-    assert.match(planUndoLastAction(input({ deployments: [web({ paused: true })] }), { ...e, undone: true }).refusal ?? '', /already undone/);
-    assert.match(planUndoLastAction(input({ deployments: [web({ paused: true })] }), { ...e, ok: false }).refusal ?? '', /it failed/);
+    assert.match(planUndoLast(input({ deployments: [web({ paused: true })] }), { ...e, undone: true }).refusal ?? '', /already undone/);
+    assert.match(planUndoLast(input({ deployments: [web({ paused: true })] }), { ...e, ok: false }).refusal ?? '', /it failed/);
   });
   it('undo of an undo-revision goes back to the revision it left', () => {
     const { input: i } = webHistory();
@@ -160,7 +163,7 @@ describe('planUndoLastAction', () => {
     d.spec!.template.spec!.containers[0].image = 'registry.local/web:v2';
     d.metadata!.annotations!['deployment.kubernetes.io/revision'] = '4';
     rss[1].metadata!.annotations!['deployment.kubernetes.io/revision'] = '4';
-    const p = planUndoLastAction(input({ deployments: [d], replicasets: rss }), e);
+    const p = planUndoLast(input({ deployments: [d], replicasets: rss }), e);
     assert.equal(p.refusal, undefined, p.refusal);
     assert.equal(((p.steps[0] as PatchStep).ops![0].value as any).spec.containers[0].image, 'registry.local/web:v3');
   });

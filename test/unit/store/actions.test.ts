@@ -5,7 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ActionController, confirmNameOf, imageDeployment, isGateRefusal } from '../../../src/engine/controller.js';
+import { ActionController, isGateRefusal } from '../../../src/engine/controller.js';
+import { confirmTarget } from '../../../src/actions/registry.js';
+import { actionTarget } from '../../../src/actions/target.js';
 import type { Dialog } from '../../../src/store/actionState.js';
 import { fixtureStore, NS } from '../../helpers/fixtures.js';
 
@@ -71,7 +73,7 @@ test('prompts: replicas must be whole; an image prompt plans set image of the id
   c.key({ type: 'cancel' });
 
   const pay = store.getState().view.releases.find((r) => r.name === 'pay')!;
-  assert.equal(imageDeployment(pay).name, 'pay-green');
+  assert.equal(actionTarget(pay).deployment.name, 'pay-green');
   c.request('setImage', key('pay'));
   for (let i = 0; i < 60; i++) c.key({ type: 'backspace' });
   c.key({ type: 'text', text: 'registry.local/pay:v9' });
@@ -128,6 +130,23 @@ test('a denied permission disables the key with the reason; a running action blo
   assert.match(notices.at(-1)!, /^r: disabled: patch deployments.apps is not allowed/);
   c.request('flip', key('pay'));
   assert.equal(dialog().kind, 'confirm');
-  assert.equal(confirmNameOf((dialog() as { plan: Parameters<typeof confirmNameOf>[0] }).plan), 'pay');
+  assert.equal(confirmTarget((dialog() as { plan: Parameters<typeof confirmTarget>[0] }).plan).name, 'pay');
+  cleanup();
+});
+
+test('the request carries the side the view points at; the prompt names the target and parses before planning', () => {
+  const { c, key, dialog, cleanup } = setup();
+  c.request('restart', key('pay'));
+  assert.equal((dialog() as { plan: { title: string } }).plan.title, 'restart pay-green', 'blue-green: the idle colour by default');
+  c.key({ type: 'cancel' });
+  c.request('scale', key('pay'), 'pay-blue');
+  const p = dialog() as Extract<Dialog, { kind: 'prompt' }>;
+  assert.equal(p.title, 'scale pay-blue (LIVE) (now 4 replicas)');
+  for (const ch of '2147483648') c.key({ type: 'text', text: ch });
+  c.key({ type: 'confirm' });
+  assert.match((dialog() as { error?: string }).error!, /"2147483648" is not a whole number from 0 to 2147483647/);
+  c.key({ type: 'cancel' });
+  c.request('setImage', key('shop'));
+  assert.match((dialog() as { title: string }).title, /^set image of shop-canary \(canary\)/);
   cleanup();
 });

@@ -195,3 +195,29 @@ test('nextPanel resets the panel cursor', () => {
   assert.deepEqual([s.panel, s.cursor.release], [2, 0]);
   assert.equal(nextPanel(ui(), 1).panel, 0);
 });
+
+test('help scrolls in the store: the move keys move its first line within the range; opening it starts at the top', () => {
+  const ctx: UiContext = { count: 10, page: 4 };
+  const open = applyAction(ui(), 'help', ctx).ui;
+  assert.equal(open.help, true);
+  assert.equal(open.helpTop, 0);
+  const down = applyAction(open, 'pageDown', ctx).ui;
+  assert.equal(down.helpTop, 4);
+  assert.equal(down.cursor.releases, 0, 'the list cursor stays where it was');
+  assert.equal(applyAction(down, 'bottom', ctx).ui.helpTop, 9);
+  assert.equal(applyAction(applyAction(down, 'bottom', ctx).ui, 'down', ctx).ui.helpTop, 9, 'never past the last first line');
+  assert.equal(applyAction(down, 'up', ctx).ui.helpTop, 3);
+  assert.equal(applyAction(down, 'pageUp', { count: 10, page: 40 }).ui.helpTop, 0);
+  const reopened = applyAction(applyAction(down, 'help', ctx).ui, 'help', ctx).ui;
+  assert.equal(reopened.helpTop, 0);
+  assert.equal(submitCommand({ ...down, help: false, command: 'help' }).ui.helpTop, 0);
+});
+
+test('moving in the detail view marks the pod under the cursor as picked; opening a release or changing panel clears it', () => {
+  const opened = openRelease(ui(), 'ns/bluegreen/pay');
+  assert.equal(opened.podPicked, false);
+  const moved = applyAction(opened, 'down', { count: 8, page: 4 }).ui;
+  assert.equal(moved.podPicked, true);
+  assert.equal(nextPanel(moved, 5).podPicked, false);
+  assert.equal(applyAction(ui(), 'down', { count: 3, page: 1 }).ui.podPicked, undefined, 'lists do not pick a side');
+});

@@ -217,47 +217,37 @@ export class DriverLease {
   /**
    * Read, decide, write with the resourceVersion read. `decide` gets the Lease and its live holder
    * (undefined when free or expired) and returns the Lease to write, or undefined to leave it.
+   * A 409 means another write landed first (a partner, or our own renewal): read and decide again,
+   * so a partner who took the lock meanwhile is reported as `held` with `raced`.
    */
   private async write(what: string, decide: (lease: V1Lease, holder: string | undefined) => V1Lease | undefined): Promise<LockOutcome> {
     const { namespace, release } = this.options;
-    try {
-      const current = await this.readLease();
-      const base: V1Lease = current ?? {
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata: { name: this.name, namespace, labels: { ...MANAGED_BY }, annotations: { [RELEASE_ANNOTATION]: release } },
-        spec: {},
-      };
-      const holder = current ? liveHolder(this.lockOf(current), this.now()) : undefined;
-      const next = decide(base, holder);
-      if (!next) {
-        if (current && holder && holder !== this.identity) return { ok: false, reason: 'held', lock: this.lockOf(current), raced: false };
-        return current ? { ok: true, lock: this.lockOf(current) } : { ok: true, lock: this.lockOf(base) };
+    let raced = false;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const current = await this.readLease();
+        const base: V1Lease = current ?? {
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: this.name, namespace, labels: { ...MANAGED_BY }, annotations: { [RELEASE_ANNOTATION]: release } },
+          spec: {},
+        };
+        const holder = current ? liveHolder(this.lockOf(current), this.now()) : undefined;
+        const next = decide(base, holder);
+        if (!next) {
+          if (holder && holder !== this.identity) return { ok: false, reason: 'held', lock: this.lockOf(base), raced };
+          return { ok: true, lock: this.lockOf(base) };
+        }
+        const written = current
+          ? await this.api.replaceNamespacedLease({ name: this.name, namespace, body: next })
+          : await this.api.createNamespacedLease({ namespace, body: next });
+        return { ok: true, lock: this.lockOf(written) };
+      } catch (err) {
+        if (statusCode(err) !== 409) return this.failure(what, err);
+        raced = true;
       }
-      const written = current
-        ? await this.api.replaceNamespacedLease({ name: this.name, namespace, body: next })
-        : await this.api.createNamespacedLease({ namespace, body: next });
-      return { ok: true, lock: this.lockOf(written) };
-    } catch (err) {
-      const code = statusCode(err);
-      if (code === 409) return this.lostRace(what);
-      return this.failure(what, err);
     }
-  }
-
-  /** Someone else wrote between our read and our write: re-read and report who holds it now. */
-  private async lostRace(what: string): Promise<LockOutcome> {
-    try {
-      const lease = await this.readLease();
-      if (!lease) return { ok: false, reason: 'error', message: `the driver lock ${this.name} changed while trying to ${what} it; try again` };
-      const lock = this.lockOf(lease);
-      const holder = liveHolder(lock, this.now());
-      if (holder === this.identity) return { ok: true, lock };
-      if (holder) return { ok: false, reason: 'held', lock, raced: true };
-      return { ok: false, reason: 'error', message: `the driver lock ${this.name} changed while trying to ${what} it; try again` };
-    } catch (err) {
-      return this.failure(what, err);
-    }
+    return { ok: false, reason: 'error', message: `the driver lock ${this.name} kept changing while trying to ${what} it; try again` };
   }
 
   private failure(what: string, err: unknown): LockOutcome {

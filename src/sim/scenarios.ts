@@ -5,8 +5,9 @@
 import type { Sim } from './sim.js';
 import { R } from './resources.js';
 import type { Obj } from './store.js';
+import { LEADER_ANN } from './controllers/leaderLease.js';
 
-export const SCENARIOS = ['rolling', 'canary', 'bad-canary', 'bluegreen', 'migration', 'stuck', 'pdb', 'empty', 'demo'] as const;
+export const SCENARIOS = ['rolling', 'canary', 'bad-canary', 'bluegreen', 'migration', 'stuck', 'pdb', 'leader', 'empty', 'demo'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export const MIGRATION_LABEL = 'cutover.io/migration-for';
@@ -147,6 +148,12 @@ const INSTALLERS: Record<Exclude<ScenarioName, 'demo' | 'empty'>, Installer> = {
     create(sim, R.deployments, zeroDowntimeDeployment(ns, { name: 'api', app: 'api', replicas: 4, maxSurge: 1, image: 'registry.local/api:v2.0' }));
     create(sim, R.services, service(ns, 'api', { app: 'api' }));
     create(sim, R.pdbs, { metadata: { name: 'api-pdb', namespace: ns }, spec: { minAvailable: '75%', selector: { matchLabels: { app: 'api' } } } });
+  },
+  leader(sim, ns) {
+    // A scheduler whose replicas elect one leader in the Lease `sched-leader` (the French article's pitfall 4).
+    const annotations = { [LEADER_ANN.lease]: 'sched-leader' };
+    create(sim, R.deployments, zeroDowntimeDeployment(ns, { name: 'sched', app: 'sched', replicas: 3, maxSurge: 1, image: 'registry.local/sched:v1.4', annotations, changeCause: 'release v1.4' }));
+    create(sim, R.services, service(ns, 'sched', { app: 'sched' }));
   },
 };
 

@@ -14,6 +14,7 @@ import {
   validateService,
   validateSimple,
 } from './validation.js';
+import { LEASE_HOOKS } from './leases.js';
 
 const HOOKS = new Map<string, KindHooks>();
 
@@ -39,8 +40,9 @@ function hooksFor(rt: ResourceType): KindHooks | undefined {
     case R.serviceaccounts:
     case R.endpoints:
     case R.endpointslices:
-    case R.leases:
       return { validate: validateSimple('subdomain', true) };
+    case R.leases:
+      return LEASE_HOOKS;
     case R.nodes:
       return { validate: validateSimple('subdomain', false) };
     default:

@@ -3,6 +3,7 @@ import type { Controller, SimContext } from '../runtime.js';
 import { EndpointSliceController } from './endpointslice.js';
 import { EndpointsController } from './endpoints.js';
 import { JobController } from './job.js';
+import { LeaderLeaseController } from './leaderLease.js';
 import { TTLAfterFinishedController } from './ttl.js';
 import { DisruptionController } from './pdb.js';
 import { GarbageCollector } from './gc.js';
@@ -20,5 +21,6 @@ export function createControllers(ctx: SimContext): Controller[] {
     new DisruptionController(ctx),
     new GarbageCollector(ctx),
     new NamespaceController(ctx),
+    new LeaderLeaseController(ctx),
   ];
 }

@@ -270,7 +270,7 @@ export class Store {
 
     // Only a scheduled, still running pod gets a grace period; the kubelet finishes the deletion.
     let grace = 0;
-    if (rt === R.pods && obj.spec?.nodeName && !isTerminal(obj)) {
+    if (rt === R.pods && obj.spec?.nodeName && !isPodTerminal(obj)) {
       grace = opts.gracePeriodSeconds ?? obj.spec?.terminationGracePeriodSeconds ?? 30;
     }
     const specFinalizers = rt === R.namespaces ? (obj.spec?.finalizers?.length ?? 0) : 0;
@@ -373,7 +373,8 @@ export class Store {
   }
 }
 
-export function isTerminal(pod: Obj): boolean {
+/** podutil.IsPodTerminal: Succeeded or Failed. Here because graceful deletion needs it; controllers import it from podUtil. */
+export function isPodTerminal(pod: Obj): boolean {
   const phase = pod.status?.phase;
   return phase === 'Succeeded' || phase === 'Failed';
 }

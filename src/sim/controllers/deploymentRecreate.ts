@@ -1,5 +1,5 @@
 /** rolloutRecreate (pkg/controller/deployment/recreate.go): old RSs to 0, wait for their pods, then the new RS. */
-import type { Obj } from '../store.js';
+import { isPodTerminal, type Obj } from '../store.js';
 import type { DeploymentSyncer } from './deploymentSyncer.js';
 import { actualReplicaCount, deploymentComplete, deploySpec, filterActive } from './deploymentUtil.js';
 
@@ -25,8 +25,7 @@ export function oldPodsRunning(dc: DeploymentSyncer, newRS: Obj | undefined, old
   for (const rs of oldRSs) {
     if (newRS && rs.metadata.uid === newRS.metadata.uid) continue;
     for (const pod of dc.pods.owned(rs.metadata.uid!)) {
-      const phase = pod.status?.phase;
-      if (phase === 'Failed' || phase === 'Succeeded') continue;
+      if (isPodTerminal(pod)) continue;
       return true;
     }
   }

@@ -10,19 +10,13 @@ import { R } from '../resources.js';
 import { matchesSelector } from '../labels.js';
 import type { Obj, StoreEvent } from '../store.js';
 import { isoTime } from '../clock.js';
-import { NsIndex, canonical, isNotFound, isPodReady, sameKind } from './ctrlutil.js';
+import { scaledValue } from './intstr.js';
+import { NsIndex, canonical, isNotFound, sameKind } from './ctrlutil.js';
+import { isPodReady } from './podUtil.js';
 
 /** How long an entry of status.disruptedPods keeps a pod out of currentHealthy (DeletionTimeout). */
 export const DELETION_TIMEOUT_MS = 2 * 60_000;
 const SOURCE = 'controllermanager';
-
-/** intstr.GetScaledValueFromIntOrPercent with roundUp. */
-export function scaledValue(v: number | string, total: number): number {
-  if (typeof v === 'number') return v;
-  const m = /^(\d+)%$/.exec(v);
-  if (!m) throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
-  return Math.ceil((Number(m[1]) * total) / 100);
-}
 
 export class DisruptionController implements Controller {
   readonly name = 'disruption-controller';
@@ -102,13 +96,13 @@ export class DisruptionController implements Controller {
     const { maxUnavailable, minAvailable } = pdb.spec ?? {};
     if (maxUnavailable != null) {
       const expected = this.expectedScale(pdb, pods);
-      const mu = scaledValue(maxUnavailable, expected);
+      const mu = scaledValue(maxUnavailable, expected, true);
       return { expected, desiredHealthy: Math.max(0, expected - mu) };
     }
     if (minAvailable != null) {
       if (typeof minAvailable === 'number') return { expected: pods.length, desiredHealthy: minAvailable };
       const expected = this.expectedScale(pdb, pods);
-      return { expected, desiredHealthy: scaledValue(minAvailable, expected) };
+      return { expected, desiredHealthy: scaledValue(minAvailable, expected, true) };
     }
     return { expected: pods.length, desiredHealthy: 0 };
   }

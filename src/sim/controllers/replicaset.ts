@@ -8,7 +8,7 @@ import { matchesRequirements, matchesSelector, selectorRequirements, type Requir
 import { R } from '../resources.js';
 import { controllerOf, keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
 import type { Obj, StoreEvent } from '../store.js';
-import { availableAt, readyCondition, isPodActive, isPodAvailable, isPodReady, isPodTerminating, podsToDelete, type PodIndex } from './podUtil.js';
+import { availableAt, getPodReadyCondition, isPodActive, isPodAvailable, isPodReady, isPodTerminating, podsToDelete, type PodIndex } from './podUtil.js';
 
 const BURST_REPLICAS = 500;
 const SLOW_START_INITIAL_BATCH = 1;
@@ -41,8 +41,8 @@ export function slowStartBatch(count: number, initial: number, fn: () => void): 
 /** Whether a pod update can change what an RS counts (labels, owner, deletion, phase, readiness). */
 function rsRelevantChange(a: Obj, b: Obj): boolean {
   if (a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp || a.status?.phase !== b.status?.phase) return true;
-  const ra = readyCondition(a);
-  const rb = readyCondition(b);
+  const ra = getPodReadyCondition(a);
+  const rb = getPodReadyCondition(b);
   if (ra?.status !== rb?.status || ra?.lastTransitionTime !== rb?.lastTransitionTime) return true;
   return JSON.stringify(a.metadata.labels ?? {}) !== JSON.stringify(b.metadata.labels ?? {}) || JSON.stringify(a.metadata.ownerReferences ?? []) !== JSON.stringify(b.metadata.ownerReferences ?? []);
 }

@@ -6,7 +6,7 @@
 import { isoTime } from '../clock.js';
 import { R } from '../resources.js';
 import { keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
-import type { Obj, StoreEvent } from '../store.js';
+import { isPodTerminal, type Obj, type StoreEvent } from '../store.js';
 
 export const SCHEDULER_COMPONENT = 'default-scheduler';
 
@@ -38,7 +38,7 @@ export class Scheduler implements Controller {
     const pod = ev.object;
     const uid = pod.metadata.uid!;
     const node = pod.spec?.nodeName as string | undefined;
-    const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    const terminal = isPodTerminal(pod);
     const prev = this.podNode.get(uid);
     if (prev && (ev.type === 'DELETED' || terminal || prev !== node)) {
       this.load.get(prev)?.delete(uid);

@@ -317,19 +317,21 @@ export function validateReplicaSet(o: Obj, old: Obj | undefined): StatusCause[] 
   return out;
 }
 
+const MUTABLE_POD_SPEC = new Set(['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds', 'nodeName', 'schedulingGates']);
+
 export function validatePod(o: Obj, old: Obj | undefined): StatusCause[] {
   const out = validateMeta(o, 'subdomain', true);
   out.push(...validatePodSpec(o.spec, 'spec'));
   if (old) {
+    // The spec as JSON without the fields an update may change (no copy: a replacer skips them).
     const strip = (s: J | undefined) => {
-      const c = structuredClone(s ?? {});
-      for (const ct of [...(c.containers ?? []), ...(c.initContainers ?? [])]) delete ct.image;
-      delete c.activeDeadlineSeconds;
-      delete c.tolerations;
-      delete c.terminationGracePeriodSeconds;
-      delete c.nodeName;
-      delete c.schedulingGates;
-      return JSON.stringify(c);
+      const spec = s ?? {};
+      const containers = new Set<unknown>([...(spec.containers ?? []), ...(spec.initContainers ?? [])]);
+      return JSON.stringify(spec, function (this: unknown, k: string, v: unknown) {
+        if (this === spec && MUTABLE_POD_SPEC.has(k)) return undefined;
+        if (k === 'image' && containers.has(this)) return undefined;
+        return v;
+      });
     };
     if (old.spec?.nodeName && o.spec?.nodeName !== old.spec.nodeName) out.push(immutable('spec.nodeName', o.spec?.nodeName, old.spec.nodeName)[0]);
     else if (strip(o.spec) !== strip(old.spec))

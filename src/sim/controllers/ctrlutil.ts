@@ -38,6 +38,10 @@ export class NsIndex {
     return this.byNs.get(ns)?.values() ?? [];
   }
 
+  has(ns: string): boolean {
+    return this.byNs.has(ns);
+  }
+
   namespaces(): Iterable<string> {
     return this.byNs.keys();
   }
@@ -50,6 +54,14 @@ export function canonical(v: unknown): string {
       ? Object.fromEntries(Object.keys(val).sort().map((k) => [k, val[k]]))
       : val,
   );
+}
+
+/** Whether two label maps hold the same pairs (absent and empty are the same). */
+export function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a ?? {});
+  if (ka.length !== Object.keys(b ?? {}).length) return false;
+  return ka.every((k) => a![k] === b?.[k]);
 }
 
 export const isNotFound = (err: unknown): boolean => (err as { code?: number })?.code === 404;

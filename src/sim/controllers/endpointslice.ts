@@ -9,7 +9,7 @@ import { splitKey } from '../runtime.js';
 import { R } from '../resources.js';
 import { matchesEquality } from '../labels.js';
 import { isPodTerminal, type Obj, type Store, type StoreEvent } from '../store.js';
-import { NsIndex, canonical, isNotFound, sameKind } from './ctrlutil.js';
+import { NsIndex, canonical, isNotFound, sameKind, sameLabels } from './ctrlutil.js';
 import { isPodReady } from './podUtil.js';
 
 export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
@@ -70,10 +70,17 @@ export function serviceSelector(svc: Obj): Record<string, string> | undefined {
 export class ServicePods {
   readonly pods = new NsIndex();
   readonly services = new NsIndex();
+  /**
+   * Services with a selector, by one `key=value` pair of it (the first key in order), per
+   * namespace: a pod event looks up its own labels here instead of testing every Service.
+   */
+  private readonly bySelectorPair = new Map<string, Map<string, Set<string>>>();
+  /** `namespace/name` of a Service -> the pair it is indexed under. */
+  private readonly indexedAs = new Map<string, string>();
 
   constructor(store: Store) {
     this.pods.seed(store.scan(R.pods));
-    this.services.seed(store.scan(R.services));
+    for (const svc of store.scan(R.services)) this.applyService({ type: 'ADDED', object: svc } as StoreEvent);
   }
 
   /** Applies a pod or Service event and returns the `namespace/name` of the Services to sync; undefined for other kinds. */
@@ -83,10 +90,32 @@ export class ServicePods {
       return this.servicesForPodEvent(ev);
     }
     if (sameKind(ev.rt, R.services)) {
-      this.services.apply(ev);
+      this.applyService(ev);
       return [`${ev.object.metadata.namespace}/${ev.object.metadata.name}`];
     }
     return undefined;
+  }
+
+  private applyService(ev: StoreEvent): void {
+    this.services.apply(ev);
+    const svc = ev.object;
+    const ns = svc.metadata.namespace ?? '';
+    const key = `${ns}/${svc.metadata.name}`;
+    const was = this.indexedAs.get(key);
+    if (was !== undefined) {
+      this.bySelectorPair.get(ns)?.get(was)?.delete(svc.metadata.name!);
+      this.indexedAs.delete(key);
+    }
+    const sel = ev.type === 'DELETED' ? undefined : serviceSelector(svc);
+    if (!sel) return;
+    const first = Object.keys(sel).sort()[0];
+    const pair = `${first}=${sel[first]}`;
+    let byPair = this.bySelectorPair.get(ns);
+    if (!byPair) this.bySelectorPair.set(ns, (byPair = new Map()));
+    let names = byPair.get(pair);
+    if (!names) byPair.set(pair, (names = new Set()));
+    names.add(svc.metadata.name!);
+    this.indexedAs.set(key, pair);
   }
 
   /** Services of a namespace whose selector matches a pod, from the old and the new state of a pod event. */
@@ -95,19 +124,24 @@ export class ServicePods {
     const old = ev.old;
     if (ev.type === 'MODIFIED' && old && !podEndpointsChanged(old, pod)) return [];
     const ns = pod.metadata.namespace ?? '';
-    const keys: string[] = [];
-    for (const svc of this.services.inNamespace(ns)) {
-      const sel = serviceSelector(svc);
-      if (!sel) continue;
-      if (matchesEquality(sel, pod.metadata.labels) || (old && matchesEquality(sel, old.metadata.labels))) keys.push(`${ns}/${svc.metadata.name}`);
+    const byPair = this.bySelectorPair.get(ns);
+    if (!byPair) return [];
+    const keys = new Set<string>();
+    for (const labels of old ? [pod.metadata.labels, old.metadata.labels] : [pod.metadata.labels]) {
+      for (const [k, v] of Object.entries(labels ?? {})) {
+        for (const name of byPair.get(`${k}=${v}`) ?? []) {
+          const sel = serviceSelector(this.services.get(ns, name)!);
+          if (sel && matchesEquality(sel, labels)) keys.add(`${ns}/${name}`);
+        }
+      }
     }
-    return keys;
+    return [...keys];
   }
 }
 
 /** util.podEndpointsChanged, folded into one answer: labels, hostname, deletion, readiness, IPs, phase. */
 function podEndpointsChanged(a: Obj, b: Obj): boolean {
-  if (canonical(a.metadata.labels ?? {}) !== canonical(b.metadata.labels ?? {})) return true;
+  if (!sameLabels(a.metadata.labels, b.metadata.labels)) return true;
   if (a.spec?.hostname !== b.spec?.hostname || a.spec?.subdomain !== b.spec?.subdomain) return true;
   if (a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp) return true;
   if (isPodReady(a) !== isPodReady(b)) return true;

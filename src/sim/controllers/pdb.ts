@@ -11,7 +11,7 @@ import { matchesSelector } from '../labels.js';
 import type { Obj, StoreEvent } from '../store.js';
 import { isoTime } from '../clock.js';
 import { scaledValue } from './intstr.js';
-import { NsIndex, canonical, isNotFound, sameKind } from './ctrlutil.js';
+import { NsIndex, canonical, isNotFound, sameKind, sameLabels } from './ctrlutil.js';
 import { isPodReady } from './podUtil.js';
 
 /** How long an entry of status.disruptedPods keeps a pod out of currentHealthy (DeletionTimeout). */
@@ -37,7 +37,7 @@ export class DisruptionController implements Controller {
     }
     if (sameKind(ev.rt, R.pods)) {
       this.pods.apply(ev);
-      if (ev.type === 'MODIFIED' && ev.old && !podChanged(ev.old, ev.object)) return;
+      if (!this.pdbs.has(ns) || (ev.type === 'MODIFIED' && ev.old && !podChanged(ev.old, ev.object))) return;
       for (const pdb of this.pdbs.inNamespace(ns)) {
         const sel = pdb.spec?.selector;
         if (matchesSelector(sel, ev.object.metadata.labels) || (ev.old && matchesSelector(sel, ev.old.metadata.labels))) queue(`${ns}/${pdb.metadata.name}`);
@@ -201,10 +201,10 @@ export class DisruptionController implements Controller {
 
 function podChanged(a: Obj, b: Obj): boolean {
   return (
-    canonical(a.metadata.labels ?? {}) !== canonical(b.metadata.labels ?? {}) ||
+    !sameLabels(a.metadata.labels, b.metadata.labels) ||
     a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp ||
     isPodReady(a) !== isPodReady(b) ||
-    canonical(a.metadata.ownerReferences ?? []) !== canonical(b.metadata.ownerReferences ?? [])
+    (a.metadata.ownerReferences !== b.metadata.ownerReferences && canonical(a.metadata.ownerReferences ?? []) !== canonical(b.metadata.ownerReferences ?? []))
   );
 }
 

@@ -7,7 +7,7 @@ import { isoTime } from '../clock.js';
 import { matchesRequirements, matchesSelector, selectorRequirements, type Requirement } from '../labels.js';
 import { R } from '../resources.js';
 import { controllerOf, keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
-import type { Obj, StoreEvent } from '../store.js';
+import { cloneJson, type Obj, type StoreEvent } from '../store.js';
 import { availableAt, getPodReadyCondition, isPodActive, isPodAvailable, isPodReady, isPodTerminating, podsToDelete, type PodIndex } from './podUtil.js';
 
 const BURST_REPLICAS = 500;
@@ -176,7 +176,7 @@ export class ReplicaSetController implements Controller {
             ...(tpl.metadata?.finalizers ? { finalizers: [...tpl.metadata.finalizers] } : {}),
             ownerReferences: [controllerRef(rs)],
           },
-          spec: structuredClone(tpl.spec ?? {}),
+          spec: cloneJson(tpl.spec ?? {}),
         };
         try {
           const created = store.create(R.pods, pod);

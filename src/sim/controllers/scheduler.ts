@@ -87,9 +87,15 @@ export class Scheduler implements Controller {
     const candidates = fit.filter((n) => count(n) === min);
     const node = candidates[this.rr++ % candidates.length];
     const nodeName = node.metadata.name!;
-    store.mutate(R.pods, ns, name, (p) => {
-      p.spec.nodeName = nodeName;
-    });
+    store.mutate(
+      R.pods,
+      ns,
+      name,
+      (p) => {
+        p.spec.nodeName = nodeName;
+      },
+      { frozen: true },
+    );
     this.setScheduled(ns, name, { status: 'True' });
     recorder.normal(SCHEDULER_COMPONENT, pod, 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
   }
@@ -108,7 +114,7 @@ export class Scheduler implements Controller {
           { type: 'PodScheduled', status: condition.status, lastProbeTime: null, lastTransitionTime: isoTime(this.ctx.clock), ...(condition.reason ? { reason: condition.reason, message: condition.message } : {}) },
         ];
       },
-      { subresource: 'status' },
+      { subresource: 'status', frozen: true },
     );
   }
 }

@@ -376,8 +376,8 @@ export class Store {
     const ev: StoreEvent = { type, rt, object: stored, old, rv };
     const h = this.historyOf(rt);
     h.events.push(ev);
-    // Trimmed in chunks (a quarter of the limit at a time), not one event per write: shifting a
-    // 20,000-event array on every write was most of the store's cost at 50,000 pods.
+    // Trimmed in chunks (a quarter of the limit at a time), not one event per write, which
+    // shifted the whole 20,000-event array on every write once the history was full.
     if (h.events.length > this.historyLimit + Math.max(1, this.historyLimit >> 2)) {
       const dropped = h.events.splice(0, h.events.length - this.historyLimit);
       h.since = dropped[dropped.length - 1].rv;

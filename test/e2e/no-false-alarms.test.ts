@@ -2,8 +2,9 @@
  * End to end (issue 12): an alarm on screen must mean real risk. The built cockpit runs as
  * `npm run demo` does (`cutover --demo`: the demo cluster in-process at speed 1, so the first frames
  * show the releases being created) in tmux 160x40; keys only. Every capture, from the first frame,
- * is checked for alarms (test/e2e/alarms.ts) while the test steps the shop canary, promotes it,
- * aborts it, scales pay's idle colour and scales web 10 -> 14, each until it settles.
+ * is checked for alarms (test/e2e/alarms.ts) while the test steps the shop canary, promotes it and
+ * aborts it (in its detail view), scales pay's idle colour and scales web 10 -> 14 (in the list),
+ * each until it settles.
  *
  * The demo also holds `search`, whose v3.2 never becomes ready: its alarm is real once its progress
  * deadline has passed, and only then (the row's rollout status says so in kubectl's words).
@@ -28,6 +29,14 @@ function searchPastDeadline(a: Alarm): boolean {
 }
 
 const SETTLED = (row: string) => row.includes('rolled out') && !row.includes('->');
+const onRow = (name: string, test: (row: string) => boolean) => (screen: string) => test(releaseRow(screen, name));
+
+/** The detail of `name` has settled: its header shows `traffic`, each of its Deployments has rolled out. */
+const detailSettled = (name: string, traffic: string) => (screen: string) => {
+  const lines = screen.split('\n');
+  const deployments = lines.filter((l) => l.startsWith('● '));
+  return lines.some((l) => l.startsWith(`${name} `) && l.includes(traffic)) && deployments.length > 0 && deployments.every((l) => l.includes('successfully rolled out'));
+};
 
 describe('e2e: the demo raises no false alarm', { timeout: 240_000 }, () => {
   const tmux = new Tmux(160, 40);
@@ -62,7 +71,7 @@ describe('e2e: the demo raises no false alarm', { timeout: 240_000 }, () => {
    * Presses `key` on the release under the cursor, types `typed` into its prompt if given,
    * confirms with y, waits for the result and for the release to settle, closes the result.
    */
-  async function act(step: string, key: string, release: string, settled: (row: string) => boolean, typed?: string): Promise<void> {
+  async function act(step: string, key: string, settled: (screen: string) => boolean, typed?: string): Promise<void> {
     screen.step = step;
     tmux.type(key);
     if (typed !== undefined) {
@@ -72,7 +81,7 @@ describe('e2e: the demo raises no false alarm', { timeout: 240_000 }, () => {
     }
     await screen.waitFor((s) => /confirm/.test(s) && /\by\b/.test(s), 'the confirm dialog', 20_000);
     tmux.type('y');
-    await screen.waitFor((s) => /✓ done/.test(s) && settled(releaseRow(s, release)), `${release} settled after ${step}`);
+    await screen.waitFor((s) => /✓ done/.test(s) && settled(s), `the release settled after ${step}`);
     tmux.send('Escape');
     await screen.waitFor((s) => !/✓ done/.test(s), 'the result closed', 20_000);
   }
@@ -85,16 +94,22 @@ describe('e2e: the demo raises no false alarm', { timeout: 240_000 }, () => {
       120_000,
     );
 
+    // The canary from its detail view (both sides and their pods on screen).
     await select('shop');
-    await act('canary step (+)', '+', 'shop', (r) => r.includes('canary 30%') && r.includes(' 10/10/10/10 ') && SETTLED(r));
-    await act('promote (P)', 'P', 'shop', (r) => r.includes('canary 100%') && r.includes(' 10/10/10/10 ') && SETTLED(r));
-    await act('abort (A)', 'A', 'shop', (r) => r.includes('canary 0%') && r.includes(' 10/10/10/10 ') && SETTLED(r));
+    tmux.send('Enter');
+    await screen.waitFor((s) => /^● shop-canary /m.test(s), 'the detail of shop', 20_000);
+    await act('canary step (+)', '+', detailSettled('shop', 'canary 30%'));
+    await act('promote (P)', 'P', detailSettled('shop', 'canary 100%'));
+    await act('abort (A)', 'A', detailSettled('shop', 'canary 0%'));
+    tmux.send('Escape');
+    await screen.waitFor((s) => /^ NAME .* VERDICT/m.test(s), 'the releases list', 20_000);
 
+    // The rest from the releases list (every release on screen).
     await select('pay');
-    await act('scale the idle colour (S) to 12', 'S', 'pay', (r) => r.includes('green 12/12') && SETTLED(r), '12');
+    await act('scale the idle colour (S) to 12', 'S', onRow('pay', (r) => r.includes('green 12/12') && SETTLED(r)), '12');
 
     await select('web');
-    await act('scale web (s) 10 -> 14', 's', 'web', (r) => r.includes(' 14/14/14/14 ') && SETTLED(r), '14');
+    await act('scale web (s) 10 -> 14', 's', onRow('web', (r) => r.includes(' 14/14/14/14 ') && SETTLED(r)), '14');
 
     screen.step = 'after the last action (old pods draining)';
     const last = await screen.watch(8_000);

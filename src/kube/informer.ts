@@ -9,7 +9,7 @@
  * closes normally resumes from its resourceVersion; 410 Gone relists at once.
  */
 import { Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
-import { HttpStatusError, openSession } from './http.js';
+import { HttpStatusError, type ApiGetter } from './http.js';
 import type { WatchedKind } from './kinds.js';
 import { keepForKind } from './transform.js';
 
@@ -23,7 +23,7 @@ export interface InformerEvents {
 }
 
 export interface InformerOptions {
-  /** Items per list page (limit + continue). */
+  /** Items per list page (limit + continue; default PAGE_SIZE). */
   pageSize?: number;
   /** A watch that says nothing for this long is restarted from its resourceVersion (bookmarks come about once a minute from a real server). */
   inactivityMs?: number;
@@ -34,6 +34,12 @@ interface ListBody {
   metadata?: { resourceVersion?: string; continue?: string };
   items?: KubernetesObject[];
 }
+
+/**
+ * Objects per list page: 50,000 pods never arrive as one response, and a busy server is not asked
+ * for hundreds of pages (each is a round trip, and the sim sorts the whole kind for every page).
+ */
+export const PAGE_SIZE = 5000;
 
 /** A watch that ends this soon with nothing said is not resumed at once (no tight loop on a server that closes at once). */
 const MIN_QUIET_WATCH_MS = 1000;
@@ -50,10 +56,13 @@ export class KindInformer {
   private resumeTimer?: NodeJS.Timeout;
   /** When the server last said something on this kind's watch, or answered its list. */
   lastHeard = 0;
+  /** Listing (pages on their way), watching, or stopped after a failure. */
+  phase: 'listing' | 'watching' | 'failed' = 'listing';
 
   constructor(
     private readonly kind: WatchedKind,
     private readonly kc: KubeConfig,
+    private readonly getter: ApiGetter,
     private readonly path: string,
     private readonly map: Map<string, KubernetesObject>,
     private readonly events: InformerEvents,
@@ -84,10 +93,11 @@ export class KindInformer {
 
   private async listThenWatch(gen: number): Promise<void> {
     let rv: string;
+    this.phase = 'listing';
     try {
       rv = await this.list(gen);
     } catch (err) {
-      if (gen === this.generation && !this.stopped) this.events.failed(err);
+      if (gen === this.generation && !this.stopped) this.fail(err);
       return;
     }
     if (gen !== this.generation || this.stopped) return;
@@ -98,41 +108,36 @@ export class KindInformer {
   /** Every page into a fresh map, then one swap; the first list of a kind fills the map page by page (nothing to keep). */
   private async list(gen: number): Promise<string> {
     const signal = this.abort!.signal;
-    const session = await openSession(this.kc);
     const progressive = !this.listedOnce && this.map.size === 0;
-    try {
-      for (;;) {
-        const fresh = new Map<string, KubernetesObject>();
-        let cont: string | undefined;
-        let rv = '';
-        try {
-          do {
-            const q = new URLSearchParams({ limit: String(this.opts.pageSize ?? 500) });
-            if (cont) q.set('continue', cont);
-            const page = await session.json<ListBody>(`${this.path}?${q}`, signal);
-            if (gen !== this.generation) throw new Error('superseded');
-            for (const item of page.items ?? []) {
-              const key = keyOf(item);
-              const kept = keepForKind(this.kind, item);
-              fresh.set(key, kept);
-              if (progressive) this.map.set(key, kept);
-            }
-            if (progressive && page.items?.length) this.events.changed();
-            cont = page.metadata?.continue || undefined;
-            rv = page.metadata?.resourceVersion ?? '';
-          } while (cont);
-        } catch (err) {
-          // The continue token outlived the server's history: list again from the start.
-          if (cont && err instanceof HttpStatusError && err.statusCode === 410) continue;
-          throw err;
-        }
-        this.lastHeard = this.now;
-        this.replaceAll(fresh);
-        this.listedOnce = true;
-        return rv;
+    for (;;) {
+      const fresh = new Map<string, KubernetesObject>();
+      let cont: string | undefined;
+      let rv = '';
+      try {
+        do {
+          const q = new URLSearchParams({ limit: String(this.opts.pageSize ?? PAGE_SIZE) });
+          if (cont) q.set('continue', cont);
+          const page = await this.getter.json<ListBody>(`${this.path}?${q}`, signal);
+          if (gen !== this.generation) throw new Error('superseded');
+          for (const item of page.items ?? []) {
+            const key = keyOf(item);
+            const kept = keepForKind(this.kind, item);
+            fresh.set(key, kept);
+            if (progressive) this.map.set(key, kept);
+          }
+          if (progressive && page.items?.length) this.events.changed();
+          cont = page.metadata?.continue || undefined;
+          rv = page.metadata?.resourceVersion ?? '';
+        } while (cont);
+      } catch (err) {
+        // The continue token outlived the server's history: list again from the start.
+        if (cont && err instanceof HttpStatusError && err.statusCode === 410) continue;
+        throw err;
       }
-    } finally {
-      session.close();
+      this.lastHeard = this.now;
+      this.replaceAll(fresh);
+      this.listedOnce = true;
+      return rv;
     }
   }
 
@@ -154,7 +159,13 @@ export class KindInformer {
     if (changed) this.events.changed();
   }
 
+  private fail(err: unknown): void {
+    this.phase = 'failed';
+    this.events.failed(err);
+  }
+
   private watchFrom(rv: string, gen: number): void {
+    this.phase = 'watching';
     this.resourceVersion = rv;
     const started = this.now;
     let said = false;
@@ -193,8 +204,8 @@ export class KindInformer {
       if (gen !== this.generation || this.stopped) return;
       const code = (err as { statusCode?: number } | null)?.statusCode;
       if (expired || code === 410) return this.relist();
-      if (errorStatus) return this.events.failed(new HttpStatusError(errorStatus.code ?? 500, errorStatus));
-      if (err && (err as Error).name !== 'TimeoutError') return this.events.failed(err);
+      if (errorStatus) return this.fail(new HttpStatusError(errorStatus.code ?? 500, errorStatus));
+      if (err && (err as Error).name !== 'TimeoutError') return this.fail(err);
       // Closed by the server (its timeout), or silent past the inactivity limit: resume where we were.
       const resume = () => gen === this.generation && !this.stopped && this.watchFrom(this.resourceVersion, gen);
       if (!said && this.now - started < MIN_QUIET_WATCH_MS) this.resumeTimer = setTimeout(resume, MIN_QUIET_WATCH_MS);

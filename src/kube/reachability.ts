@@ -1,10 +1,9 @@
 /**
- * One cheap request (GET /api) on a fresh connection, repeated: it tells when the API server stops
+ * One cheap request (GET /api), repeated: it tells when the API server stops
  * answering (refused, certificate, 401, or a connection that stalls) and when it answers again.
  * Every kind waits on it instead of backing off on its own, so all of them come back together.
  */
-import type { KubeConfig } from '@kubernetes/client-node';
-import { HttpStatusError, openSession } from './http.js';
+import { HttpStatusError, type ApiGetter } from './http.js';
 
 export interface ProbeOptions {
   /** Between probes while everything is healthy: a stall is noticed within this plus the timeout. */
@@ -25,7 +24,7 @@ export class Reachability {
   fast = false;
 
   constructor(
-    private readonly kc: KubeConfig,
+    private readonly getter: ApiGetter,
     private readonly onResult: (r: ProbeResult) => void,
     private readonly opts: ProbeOptions = {},
     private readonly now: () => number = Date.now,
@@ -62,17 +61,13 @@ export class Reachability {
 
   private async probe(): Promise<ProbeResult> {
     const startedAt = this.now();
-    let session;
     try {
-      session = await openSession(this.kc);
-      const status = await session.status('/api', AbortSignal.timeout(this.opts.timeoutMs ?? 4000));
+      const status = await this.getter.status('/api', AbortSignal.timeout(this.opts.timeoutMs ?? 4000));
       // 403/404 still prove a server that answers; 401 (credentials) and 5xx (not ready) do not serve the cockpit.
       if (status === 401 || status >= 500) return { ok: false, startedAt, error: new HttpStatusError(status, undefined) };
       return { ok: true, startedAt };
     } catch (error) {
       return { ok: false, startedAt, error };
-    } finally {
-      session?.close();
     }
   }
 }

@@ -10,6 +10,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Connection } from './config.js';
 import { describeFailure, type Failure } from './errors.js';
+import { ApiGetter } from './http.js';
 import { KindInformer } from './informer.js';
 import { WATCHED_KINDS, watchPath, type WatchedKind } from './kinds.js';
 import { Reachability, type ProbeOptions, type ProbeResult } from './reachability.js';
@@ -62,6 +63,7 @@ export class ClusterWatch {
   private readonly waiting = new Map<WatchedKind, number>();
   private readonly attempts = new Map<WatchedKind, number>();
   private readonly probe: Reachability;
+  private readonly getter: ApiGetter;
   /** While the server does not answer: since when (the failed probe's start), and why. */
   private down?: { since: number; failure: Failure };
   private stopped = false;
@@ -80,7 +82,8 @@ export class ClusterWatch {
       this.statuses[k] = { synced: false };
       this.versions[k] = 0;
     }
-    this.probe = new Reachability(conn.kc, (r) => this.probed(r), opts.probe, this.now);
+    this.getter = new ApiGetter(conn.kc);
+    this.probe = new Reachability(this.getter, (r) => this.probed(r), opts.probe, this.now);
   }
 
   start(): void {
@@ -88,6 +91,7 @@ export class ClusterWatch {
       const informer = new KindInformer(
         kind,
         this.conn.kc,
+        this.getter,
         watchPath(kind, this.conn.namespace),
         this.objects[kind],
         {
@@ -111,6 +115,7 @@ export class ClusterWatch {
     this.probe.stop();
     for (const i of this.informers.values()) i.stop();
     this.informers.clear();
+    this.getter.close();
   }
 
   /** True once every kind has listed at least once. */
@@ -190,10 +195,15 @@ export class ClusterWatch {
       const due = this.waiting.get(kind);
       const informer = this.informers.get(kind);
       if (!informer) continue;
-      // After an outage every watch is in doubt: one that said nothing since relists with the failed ones.
-      const silent = wasDown !== undefined && !this.statuses[kind].denied && informer.lastHeard < wasDown.since;
-      if ((due !== undefined && due <= now) || silent) {
-        if (silent && !this.statuses[kind].lostAt) this.statuses[kind] = { ...this.statuses[kind], lostAt: wasDown.since };
+      if (due !== undefined && due <= now) {
+        // A failed watch relists: the cache equals the cluster again, whatever it missed.
+        this.waiting.set(kind, Infinity);
+        informer.relist();
+      } else if (wasDown && informer.phase === 'watching' && !this.statuses[kind].denied && informer.lastHeard < wasDown.since) {
+        // A watch that said nothing while the server did not answer may be stalled for good: it relists
+        // too, and is stale until then. A busy kind (pods under churn) was heard and keeps its watch;
+        // a list under way goes on.
+        this.statuses[kind] = { ...this.statuses[kind], lostAt: this.statuses[kind].lostAt ?? wasDown.since };
         this.waiting.set(kind, Infinity);
         informer.relist();
       }

@@ -14,7 +14,8 @@ import { activeBindings, GROUP_TITLE, hintsFor, type Group, type ReleaseAction }
 import { handleInput, type KeyDeps } from './input.js';
 import { actionSubject, eventRows, findRelease, jobRows, releaseRows, serviceRows } from './lists.js';
 import { colorFromEnv, ThemeProvider, useTone } from './theme.js';
-import { ago, clip, fit, joinFitting, stringWidth } from './text.js';
+import { clip, fit, joinFitting, stringWidth } from './text.js';
+import { healthLine } from './health.js';
 import { LineView, Lines, seg, type Line } from './widgets/Lines.js';
 import { Releases } from './screens/Releases.js';
 import { ReleaseDetail } from './screens/ReleaseDetail.js';
@@ -155,17 +156,6 @@ function Screen({ state, width, height }: { state: ScreenState; width: number; h
       return <ReleaseDetail release={release} panel={ui.panel} cursor={cursor} width={width} height={height} now={now} />;
     }
   }
-}
-
-function healthLine(health: Health, now: number): Line {
-  if (health.lostSince !== undefined) {
-    const retry = health.retryAt !== undefined && health.retryAt > now ? `, retry in ${Math.ceil((health.retryAt - now) / 1000)} s` : '';
-    return [seg(`! watch lost ${ago(health.lostSince, now)}, reconnecting${retry}; data may be stale`, 'warn', true)];
-  }
-  if (!health.synced && health.failure) return [seg(`✗ ${health.failure.message}`, 'bad', true)];
-  if (!health.synced) return [seg('… syncing', 'busy')];
-  const denied = health.denied?.length ? [seg(`  (no access: ${health.denied.join(', ')})`, 'warn')] : [];
-  return [seg('✓ live', 'good'), ...denied];
 }
 
 function Header({ connection, health, ui, width, now, readonly }: { connection: ConnectionInfo; health: Health; ui: UiState; width: number; now: number; readonly: boolean }) {

@@ -6,7 +6,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { connect, type Connection } from '../kube/config.js';
 import { ClusterWatch } from '../kube/watch.js';
-import { WATCHED_KINDS } from '../kube/kinds.js';
 import { DeriveMemo, deriveViewModel, emptyViewModel, RELEASE_KINDS } from '../derive/derive.js';
 import { FlushScheduler } from '../store/scheduler.js';
 import { snapshotOf, type Versions } from '../derive/snapshot.js';
@@ -167,15 +166,7 @@ export class Cockpit implements Intents {
       this.watchGap = false;
     }
     const view = deriveViewModel(snapshot, this.memo, now, { synced, observedSince: this.observedSince });
-    const failing = WATCHED_KINDS.map((k) => watch.statuses[k]).find((s) => s.failure && !s.denied);
-    const denied = watch.denied;
-    this.store.setState({
-      snapshot,
-      view,
-      now,
-      flushes: prev.flushes + 1,
-      health: { synced: watch.synced, lostSince: watch.lostSince, failure: failing?.failure, retryAt: failing?.retryAt, ...(denied.length ? { denied } : {}) },
-    });
+    this.store.setState({ snapshot, view, now, flushes: prev.flushes + 1, health: watch.health });
   }
 
   private restart(change: () => void): void {

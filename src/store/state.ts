@@ -1,6 +1,6 @@
 /** The cockpit's single store: cluster view model, connection health and UI state. Views subscribe with selectors. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Failure } from '../kube/errors.js';
+import type { WatchHealth } from '../kube/watch.js';
 import { emptyViewModel, type ViewModel } from '../derive/derive.js';
 import { emptySnapshot, type Snapshot } from '../derive/snapshot.js';
 import { initialActions, type ActionsState } from './actionState.js';
@@ -18,15 +18,8 @@ export interface ConnectionInfo {
   contexts: string[];
 }
 
-export interface Health {
-  synced: boolean;
-  /** When a watch was lost, while any is down. */
-  lostSince?: number;
-  failure?: Failure;
-  retryAt?: number;
-  /** Kinds the user may not read (shown, not treated as a lost watch). */
-  denied?: string[];
-}
+/** Connection health as the watch reports it (src/kube/watch.ts decides live, stale and why). */
+export type Health = WatchHealth;
 
 export interface Notice {
   text: string;

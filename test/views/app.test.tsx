@@ -269,16 +269,24 @@ test('resize re-lays out without exceeding the new size', async () => {
   app.unmount();
 });
 
-test('stale watch: "watch lost N s ago, reconnecting" with the data still shown', async () => {
-  const { app } = await setup(undefined, { health: { synced: true, lostSince: NOW - 4_000, retryAt: NOW + 2_000 } });
+test('stale watch: "watch lost N s ago (why)" with the data still shown', async () => {
+  const failure = { kind: 'unreachable' as const, reason: 'connection refused', message: 'cannot reach https://10.0.0.1:6443 (connection refused)', hint: 'check the cluster is up' };
+  const { app } = await setup(undefined, { health: { synced: true, lostSince: NOW - 4_000, failure } });
   const f = app.lastFrame();
-  assert.match(f, /! watch lost 4 s ago, reconnecting, retry in 2 s; data may be stale/);
+  assert.match(f, /! watch lost 4 s ago \(connection refused\); data is stale, reconnecting/);
+  assert.doesNotMatch(f, /✓ live/);
   assert.match(f, /shop \[canary\]/);
   app.unmount();
 });
 
+test('back after an outage but not every kind relisted yet: still stale, catching up', async () => {
+  const { app } = await setup(undefined, { health: { synced: true, lostSince: NOW - 12_000 } });
+  assert.match(app.lastFrame(), /! watch lost 12 s ago; data is stale, catching up/);
+  app.unmount();
+});
+
 test('nothing synced and a failure: an error panel says what failed and what to try, no stack', async () => {
-  const failure = { kind: 'unreachable' as const, message: 'cannot reach https://10.0.0.1:6443 (connection refused)', hint: 'check the cluster is up and your network or VPN; cutover keeps retrying' };
+  const failure = { kind: 'unreachable' as const, reason: 'connection refused', message: 'cannot reach https://10.0.0.1:6443 (connection refused)', hint: 'check the cluster is up and your network or VPN; cutover keeps retrying' };
   const { app } = await setup(SMALL, { empty: true, health: { synced: false, failure, retryAt: NOW + 5_000 } });
   const f = app.lastFrame();
   assert.match(f, /✗ Cannot load the cluster/);

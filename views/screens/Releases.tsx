@@ -37,7 +37,9 @@ const guardColumn = (guards: Record<string, GuardView>): Column<ReleaseView> => 
   tone: (r) => guardCell(guards[r.key]).tone,
 });
 
+/** The GUARD column appears once a guard has been read: a column of dashes would only be noise. */
 const withGuard = (columns: Column<ReleaseView>[], guards: Record<string, GuardView>) => {
+  if (Object.keys(guards).length === 0) return columns;
   const at = columns.findIndex((c) => c.id === 'verdict') + 1;
   return [...columns.slice(0, at), guardColumn(guards), ...columns.slice(at)];
 };

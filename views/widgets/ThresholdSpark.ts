@@ -41,7 +41,8 @@ export function thresholdSpark({ values, limit, cells, tone = 'good' }: SparkInp
     const ok = v === undefined || !Number.isFinite(v) ? undefined : limit === undefined || v <= limit;
     const lv = ok === undefined ? 0 : level(v!, top);
     for (const row of [0, 1] as const) {
-      let text = ok === undefined ? (row === 1 ? '·' : ' ') : cell(lv, row);
+      // Not measured: `·`; measured zero: `_` (a reading, not a gap).
+      let text = ok === undefined ? (row === 1 ? '·' : ' ') : lv === 0 && row === 1 ? '_' : cell(lv, row);
       let cellTone: Tone | undefined = ok === undefined ? 'muted' : ok ? tone : 'bad';
       if (limited && row === 0 && lv <= 8) {
         text = '┈';

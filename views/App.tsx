@@ -143,10 +143,12 @@ export function countdownBanner(guards: GuardsState | undefined, releases: reado
   if (!first) return undefined;
   const name = releases.find((r) => r.key === first.releaseKey)?.name ?? first.releaseKey;
   const c = first.countdown;
+  // The countdown and the key first: the figures can be long and the line is cut at the width.
   return [
-    seg(`✗ ${name}: guard breached (${c.why}); rolling back in ${c.secondsLeft} s (${c.plan})  `, 'bad', true),
+    seg(`✗ ${name}: rolling back in ${c.secondsLeft} s (${c.plan})  `, 'bad', true),
     seg('c', 'accent', true),
-    seg(' cancels'),
+    seg(' cancels  ', 'bad'),
+    seg(`guard breached: ${c.why}`, 'bad'),
   ];
 }
 

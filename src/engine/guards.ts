@@ -299,7 +299,7 @@ export class GuardEngine {
       cancelStep = this.clock.setTimeout(step, Math.min(1000, until - this.clock.now()));
     };
     t.countdown = { until, why, cancel: () => cancelStep() };
-    this.opts.notify?.(`${release.name}: guard breached (${why}); rolling back (${what}) in ${Math.round(this.countdownMs / 1000)} s: c cancels`, 'error');
+    this.opts.notify?.(`${release.name}: rolling back in ${Math.round(this.countdownMs / 1000)} s (${what}), c cancels: guard breached: ${why}`, 'error');
     step();
   }
 
@@ -326,7 +326,10 @@ export class GuardEngine {
         text = `the rollback FAILED: ${(err as Error).message}`;
       }
     }
-    this.show(t, { outcome: { at: now(), text, level: ok ? 'warn' : 'bad' } });
+    // Rolled back: the figures that broke belong to a side that no longer gets the traffic.
+    const after: Partial<GuardView> = ok ? { state: 'no-data', breaches: [], reason: 'rolled back; the figures are read again while the release moves' } : {};
+    if (ok) t.run = startGuard();
+    this.show(t, { ...after, outcome: { at: now(), text, level: ok ? 'warn' : 'bad' } });
     this.opts.notify?.(`${release.name}: ${text}`, ok ? 'warn' : 'error');
   }
 

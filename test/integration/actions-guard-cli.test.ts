@@ -57,7 +57,7 @@ describe('--guard on canary step and flip (headless)', () => {
   it('a breached canary: the step is refused with the figures, nothing changes (exit 1)', async () => {
     const r = await run(runCanary, ['step', 'cart', '--guard', '--for', '30s']);
     assert.equal(r.code, 1, r.out + r.err);
-    assert.match(r.out, /refused: metric guard breached: canary: error rate 8\.\d% > 1\.0% \(by 7\.\d points\)/);
+    assert.match(r.out, /refused: metric guard breached: canary: error rate [78]\.\d% > 1\.0% \(by [67]\.\d points\)/);
     assert.equal(replicas('cart-canary'), 1);
   });
 
@@ -65,8 +65,8 @@ describe('--guard on canary step and flip (headless)', () => {
     const r = await run(runCanary, ['step', 'cart', '--guard', '--for', '60s', '--override', 'see it break']);
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.out, /gate override: see it break/);
-    assert.match(r.out, /BREACHED: canary: 5xx 8\.\d%/);
-    assert.match(r.out, /guard cart: rolled back: canary: error rate 8\.\d% > 1\.0%/);
+    assert.match(r.out, /BREACHED: canary: 5xx [78]\.\d%/);
+    assert.match(r.out, /guard cart: rolled back: canary: error rate [78]\.\d% > 1\.0%/);
     assert.equal(replicas('cart-canary'), 0);
   });
 

@@ -96,7 +96,7 @@ test('a countdown shows above every screen with its figure and plan; c cancels i
   setGuards(store, { shop: { ...breached(), watch: { until: T0 + 300_000, title: 'canary shop: 10% -> 30%' }, countdown: { until: T0 + 10_000, secondsLeft: 7, why: 'canary: error rate 8.0% > 1.0% (by 7.0 points)', plan: 'canary shop: 30% -> 0%' } } });
   await app.press();
   let f = app.lastFrame();
-  assert.match(f, /✗ shop: guard breached \(canary: error rate 8\.0% > 1\.0% \(by 7\.0 points\)\); rolling back in 7 s \(canary shop: 30% -> 0%\) {2}c cancels/);
+  assert.match(f, /✗ shop: rolling back in 7 s \(canary shop: 30% -> 0%\) {2}c cancels {2}guard breached: canary: error rate 8\.0% > 1\.0% \(by 7\.0 points\)/);
   assert.match(rowOf(f, /shop \[/), /✗ undo in 7s/);
   await app.press('4'); // another screen: the banner stays
   assert.match(app.lastFrame(), /rolling back in 7 s/);

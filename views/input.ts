@@ -25,6 +25,9 @@ import {
 } from '../src/store/ui.js';
 import { findBinding, KEYMAP, NO_KEY, type Binding, type ReleaseAction } from './keymap.js';
 import { actionSubject, uiContext } from './lists.js';
+import { activeCountdowns } from '../src/store/guardState.js';
+
+const countingDown = (state: ReturnType<KeyDeps['store']['getState']>) => state.guards !== undefined && activeCountdowns(state.guards).length > 0;
 
 export interface KeyDeps {
   store: CockpitStore;
@@ -66,6 +69,14 @@ export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'te
   const ui = state.ui;
   const typing = ui.command !== null || ui.filtering;
   const dialog = state.actions?.dialog;
+  // A rollback counting down is cancelled from anywhere but a text field.
+  if (!typing && !readonly && dialog?.kind !== 'prompt' && !(dialog?.kind === 'confirm' && dialog.confirmName !== undefined) && countingDown(state)) {
+    const b = findBinding(input, key, { mode: 'normal', readonly, screen: ui.screen });
+    if (b?.action === 'cancelRollback') {
+      intents.cancelRollback?.();
+      return b;
+    }
+  }
   if (dialog && intents.dialog && !readonly) {
     const handled = handleDialogKey(input, key, dialog, deps);
     if (handled !== 'pass') return handled;
@@ -89,6 +100,10 @@ export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'te
     else if (binding?.action === 'inputCancel') result = { ui: cancelFilter(ui) };
     else if (binding?.action === 'inputDelete') result = { ui: backspaceFilter(ui) };
     else if (!key.ctrl && !key.meta && input) result = { ui: typeFilter(ui, input) };
+  } else if (binding?.action === 'cancelRollback') {
+    if (intents.cancelRollback) intents.cancelRollback();
+    else intents.notify('no automatic rollback is counting down');
+    return binding;
   } else if (binding && isReleaseAction(binding)) {
     const { release, side } = actionSubject(state);
     if (deps.onAction) deps.onAction(binding.action, release);

@@ -20,7 +20,10 @@ export type DialogKind = Dialog['kind'];
 /** Editing the `:` command line or the `/` filter. */
 export type InputAction = 'inputSubmit' | 'inputCancel' | 'inputDelete';
 
-export type Action = UiAction | ReleaseAction | InputAction | DialogAction;
+/** Cancels the countdown of an automatic rollback (metric guard). */
+export type GuardAction = 'cancelRollback';
+
+export type Action = UiAction | ReleaseAction | InputAction | DialogAction | GuardAction;
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace' | 'delete';
 
@@ -32,7 +35,7 @@ export interface KeySpec {
   shift?: boolean;
 }
 
-export type Group = 'general' | 'navigation' | 'screens' | 'input' | 'release' | 'dialog';
+export type Group = 'general' | 'navigation' | 'screens' | 'input' | 'release' | 'guard' | 'dialog';
 
 export interface Binding {
   action: Action;
@@ -94,12 +97,14 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'inputDelete', keys: [{ key: 'backspace' }, { key: 'delete' }], label: 'Backspace', description: 'delete a character', group: 'input', mode: 'input' },
   // release actions: one binding per action registry entry (mutating; each shows its plan and asks first)
   ...ACTION_KEYS.map(releaseBinding),
+  // metric guards: works on every screen and over a dialog, while a rollback counts down
+  { action: 'cancelRollback', keys: [{ input: 'c' }], label: 'c', description: 'cancel the automatic rollback counting down (the change stays; the guard keeps its figures)', group: 'guard', mode: 'normal', mutating: true },
   // inside an action dialog (the revision picker also moves with the move keys)
   { action: 'dialogConfirm', keys: [{ input: 'y' }, { key: 'return' }], label: 'y Enter', description: 'run the plan shown (prod context: type the Deployment or Service name, then Enter)', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'refused', 'result'], mutating: true },
   { action: 'dialogCancel', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n Esc', description: 'cancel, nothing changes; closes a refusal or a result', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'picker', 'refused', 'result'], mutating: true },
   { action: 'dialogStop', keys: [{ key: 'escape' }], label: 'Esc', description: 'while an action runs: stop waiting (writes made stay)', group: 'dialog', mode: 'dialog', dialogs: ['running'], mutating: true },
   { action: 'dialogPick', keys: [{ key: 'return' }], label: 'Enter', description: 'revision picker (U): plan the undo to the revision under the cursor', group: 'dialog', mode: 'dialog', dialogs: ['picker'], mutating: true },
-  { action: 'dialogOverride', keys: [{ input: '!' }], label: '!', description: 'migration-gate refusal: override with a typed reason (audited)', group: 'dialog', mode: 'dialog', dialogs: ['refused'], mutating: true },
+  { action: 'dialogOverride', keys: [{ input: '!' }], label: '!', description: 'migration-gate or metric-guard refusal: override with a typed reason (audited)', group: 'dialog', mode: 'dialog', dialogs: ['refused'], mutating: true },
   { action: 'dialogRollback', keys: [{ input: 'u' }], label: 'u', description: 'failed result: apply the offered rollback (confirm first)', group: 'dialog', mode: 'dialog', dialogs: ['result'], mutating: true },
   { action: 'dialogClose', keys: [{ input: ' ' }], label: 'Space', description: 'close a refusal or a result (any other key closes it and acts as usual)', group: 'dialog', mode: 'dialog', dialogs: ['refused', 'result'], mutating: true },
 ];
@@ -110,6 +115,7 @@ export const GROUP_TITLE: Record<Group, string> = {
   screens: 'Screens',
   input: 'Command line and filter',
   release: 'Release actions (change the cluster; each shows its plan and asks first)',
+  guard: 'Metric guards',
   dialog: 'In an action dialog (other keys close a refusal or result)',
 };
 

@@ -11,6 +11,8 @@ import { FlushScheduler } from '../store/scheduler.js';
 import { snapshotOf, type Versions } from '../derive/snapshot.js';
 import { createCockpitStore, initialUi, type CockpitStore, type Notice } from '../store/state.js';
 import { ActionController } from './controller.js';
+import { GuardEngine, type EngineClock } from './guards.js';
+import type { GuardSettings } from '../actions/guard.js';
 import type { ActionKey, DialogInput } from '../store/actionState.js';
 
 export interface CockpitOptions {
@@ -30,6 +32,12 @@ export interface CockpitOptions {
   stateDir?: string;
   /** Skip the SelfSubjectAccessReviews at connect. */
   skipAccessCheck?: boolean;
+  /** Metric guards: thresholds, interval, watch window, source (default: pod scrape, 10 s, 5 min). */
+  guard?: Partial<GuardSettings>;
+  /** Seconds of warning before an automatic rollback, in ms (default 10 s). */
+  countdownMs?: number;
+  /** The guards' clock (the simulated cluster's in tests and --demo); default real time. */
+  guardClock?: EngineClock;
 }
 
 /** What views may ask of the engine. Release actions join here. */
@@ -47,6 +55,8 @@ export interface Intents {
   act?(action: ActionKey, releaseKey: string | undefined, side?: string): void;
   /** A key inside the open action dialog. */
   dialog?(input: DialogInput): void;
+  /** Cancels the countdown of an automatic rollback (the guard keeps its figures). */
+  cancelRollback?(): void;
 }
 
 export class Cockpit implements Intents {
@@ -67,6 +77,8 @@ export class Cockpit implements Intents {
   private watchGap = false;
   /** Plans, confirms and runs release actions; its state is `store.actions`. */
   actions: ActionController;
+  /** Samples the metric guards of the releases that matter and rolls back a breached change. */
+  readonly guards: GuardEngine;
   onQuit: () => void = () => {};
 
   constructor(private readonly opts: CockpitOptions) {
@@ -75,6 +87,16 @@ export class Cockpit implements Intents {
     this.store = createCockpitStore(this.connectionInfo(), this.now());
     this.scheduler = new FlushScheduler(() => this.flush(), opts.flushIntervalMs ?? 150, this.now);
     this.actions = this.newController();
+    this.guards = new GuardEngine({
+      store: this.store,
+      kc: opts.kc,
+      ...(opts.guard ? { settings: opts.guard } : {}),
+      ...(opts.countdownMs !== undefined ? { countdownMs: opts.countdownMs } : {}),
+      ...(opts.guardClock ? { clock: opts.guardClock } : {}),
+      run: (plan) => this.actions.service.run(plan),
+      planInput: (ns) => this.actions.planInput(ns),
+      notify: (text, level) => this.notify(text, level),
+    });
   }
 
   start(): void {
@@ -82,10 +104,12 @@ export class Cockpit implements Intents {
     this.watch.start();
     this.scheduler.markDirty();
     if (!this.opts.readonly && !this.opts.skipAccessCheck) void this.actions.checkAccess().catch(() => {});
+    this.guards.start();
   }
 
   async stop(): Promise<void> {
     this.scheduler.stop();
+    await this.guards.stop();
     await this.actions.stop();
     await this.watch?.stop();
   }
@@ -99,6 +123,10 @@ export class Cockpit implements Intents {
     this.actions.key(input);
   }
 
+  cancelRollback(): void {
+    if (this.guards.cancelCountdown() === 0) this.notify('no automatic rollback is counting down');
+  }
+
   private newController(): ActionController {
     return new ActionController({
       store: this.store,
@@ -109,6 +137,8 @@ export class Cockpit implements Intents {
       refresh: () => this.refresh(),
       notify: (text, level) => this.notify(text, level),
       now: this.now,
+      guardReading: (key) => this.guards.reading(key),
+      onRan: (request, result) => this.guards.afterAction(request, result.plan.title),
     });
   }
 
@@ -171,6 +201,7 @@ export class Cockpit implements Intents {
 
   private restart(change: () => void): void {
     void this.watch?.stop();
+    this.guards.reset();
     this.lastVersions = {};
     this.memo = new DeriveMemo();
     this.observedSince = undefined;

@@ -11,12 +11,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { rollbackPlan } from '../actions/execute.js';
 import { migrationLogTail } from '../actions/migrate.js';
-import { confirmTarget, disabledReason, keyWord, REGISTRY, type ActionKey, type ActionRequest } from '../actions/registry.js';
+import { GUARD_REFUSAL, type GuardReading } from '../actions/guard.js';
+import { confirmTarget, disabledReason, keyWord, planAction, REGISTRY, type ActionKey, type ActionRequest } from '../actions/registry.js';
 import { listRevisions } from '../actions/revisions.js';
 import { ActionService } from '../actions/service.js';
 import type { PlanInput } from '../actions/state.js';
 import { actionTarget } from '../actions/target.js';
-import { formatChanges, refuse, type Plan } from '../actions/types.js';
+import { formatChanges, refuse, type ActionResult, type Plan } from '../actions/types.js';
 import { checkAccess } from '../kube/access.js';
 import { isProductionContext } from '../kube/config.js';
 import type { ActionsState, Dialog, DialogInput } from '../store/actionState.js';
@@ -38,12 +39,18 @@ export interface ControllerOptions {
   now?: () => number;
   /** How often a running migration's log tail is re-read (ms). */
   logPollMs?: number;
+  /** The release's latest metric figures, for guarded actions (the guard engine's). */
+  guardReading?: (releaseKey: string) => GuardReading | undefined;
+  /** After a run that wrote something (the guard engine opens its watch window). */
+  onRan?: (request: ActionRequest, result: ActionResult) => void;
 }
 
 const PROGRESS_LINES = 6;
 const LOG_LINES = 8;
 
-export const isGateRefusal = (plan: Plan): boolean => /migration gate closed/.test(plan.refusal ?? '');
+const isGuardRefusal = (plan: Plan): boolean => (plan.refusal ?? '').startsWith(GUARD_REFUSAL);
+/** A refusal an override with a typed reason lifts: the migration gate, the metric guard. */
+export const isGateRefusal = (plan: Plan): boolean => /migration gate closed/.test(plan.refusal ?? '') || isGuardRefusal(plan);
 
 export class ActionController {
   readonly service: ActionService;
@@ -185,7 +192,7 @@ export class ActionController {
             kind: 'prompt',
             purpose: 'override',
             request: d.request,
-            title: `override the migration gate for: ${d.plan.title}`,
+            title: `override the ${isGuardRefusal(d.plan) ? 'metric guard' : 'migration gate'} for: ${d.plan.title}`,
             label: 'reason',
             text: '',
             hint: 'type why (recorded in the audit log and the Event); Enter re-plans, Esc cancels',
@@ -241,8 +248,10 @@ export class ActionController {
     const release = this.release(request.releaseKey);
     if (!release) throw new Error(`the release is gone (deleted, or no longer a pair)`);
     const { side, value, revision, override } = request;
-    return spec.plan(
-      { release, side, value, revision, override, options: this.opts.canarySteps ? { steps: this.opts.canarySteps } : {} },
+    const guard = spec.guard ? this.opts.guardReading?.(release.key) : undefined;
+    return planAction(
+      spec,
+      { release, side, value, revision, override, ...(guard ? { guard } : {}), options: this.opts.canarySteps ? { steps: this.opts.canarySteps } : {} },
       this.planInput(release.namespace),
     );
   }
@@ -275,6 +284,7 @@ export class ActionController {
         const report = await this.service.run(plan, { onProgress, signal: this.abort!.signal, ...(request.override ? { override: request.override } : {}) });
         const r = report.result;
         if (r.ok && !r.dryRun && request.key === 'undoLast' && request.entryId !== undefined) this.service.journal.markUndone(request.entryId);
+        if (r.ok && !r.dryRun && r.applied.length > 0) this.opts.onRan?.(request, r);
         const rollback = rollbackPlan(r);
         const log = job && !dryRun ? await migrationLogTail(this.opts.kc, plan.namespace, job, LOG_LINES) : undefined;
         const next = this.service.journal.lastUndoable();

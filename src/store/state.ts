@@ -4,6 +4,7 @@ import type { WatchHealth } from '../kube/watch.js';
 import { emptyViewModel, type ViewModel } from '../derive/derive.js';
 import { emptySnapshot, type Snapshot } from '../derive/snapshot.js';
 import { initialActions, type ActionsState } from './actionState.js';
+import { initialGuards, type GuardsState } from './guardState.js';
 
 export type Screen = 'releases' | 'release' | 'services' | 'jobs' | 'events';
 
@@ -61,6 +62,8 @@ export interface CockpitState {
   ui: UiState;
   /** Release actions: the open dialog (plan, progress, result) and the user's permissions. */
   actions: ActionsState;
+  /** Metric guards per release: state, figures' history, watch windows and rollback countdowns. */
+  guards: GuardsState;
 }
 
 export type CockpitStore = StoreApi<CockpitState>;
@@ -87,5 +90,6 @@ export function createCockpitStore(connection: ConnectionInfo, now = Date.now())
     flushes: 0,
     ui: initialUi(),
     actions: initialActions(),
+    guards: initialGuards(),
   }));
 }

@@ -3,11 +3,13 @@
  * colour's for blue-green (IDLE: the idle colour's readiness); the budget gauges
  * of the Deployment that moves, held to their limits only while a rollout moves.
  */
-import React from 'react';
+import React, { useMemo } from 'react';
 import type { ReleaseView } from '../../src/derive/derive.js';
 import { Table, type Column } from '../widgets/Table.js';
 import { VERDICT_SYMBOL, VERDICT_TONE } from '../theme.js';
 import { countsText, gaugeCell, idleCell, KIND_MARK, revisionText, shortStatus } from '../format.js';
+import type { GuardView } from '../../src/store/guardState.js';
+import { guardCell } from './MetricsPanel.js';
 
 const NAMESPACE: Column<ReleaseView> = { id: 'ns', title: 'NAMESPACE', min: 7, max: 20, priority: 4, text: (r) => r.namespace };
 
@@ -24,6 +26,24 @@ const COLUMNS: Column<ReleaseView>[] = [
 ];
 const WITH_NAMESPACE = [COLUMNS[0], NAMESPACE, ...COLUMNS.slice(1)];
 
+/** The metric guard's state, after the verdict (only a breach is an alarm). */
+const guardColumn = (guards: Record<string, GuardView>): Column<ReleaseView> => ({
+  id: 'guard',
+  title: 'GUARD',
+  min: 9,
+  max: 15,
+  priority: 1,
+  text: (r) => guardCell(guards[r.key]).text,
+  tone: (r) => guardCell(guards[r.key]).tone,
+});
+
+/** The GUARD column appears once a guard has been read: a column of dashes would only be noise. */
+const withGuard = (columns: Column<ReleaseView>[], guards: Record<string, GuardView>) => {
+  if (Object.keys(guards).length === 0) return columns;
+  const at = columns.findIndex((c) => c.id === 'verdict') + 1;
+  return [...columns.slice(0, at), guardColumn(guards), ...columns.slice(at)];
+};
+
 export interface ReleasesProps {
   rows: readonly ReleaseView[];
   cursor: number;
@@ -33,14 +53,17 @@ export interface ReleasesProps {
   filtered: boolean;
   /** The kinds releases depend on are still being listed: an empty list means nothing yet. */
   syncing?: boolean;
+  /** Metric guards by release key. */
+  guards?: Record<string, GuardView>;
 }
 
-export function Releases({ rows, cursor, width, height, allNamespaces, filtered, syncing }: ReleasesProps) {
+export function Releases({ rows, cursor, width, height, allNamespaces, filtered, syncing, guards }: ReleasesProps) {
+  const columns = useMemo(() => withGuard(allNamespaces ? WITH_NAMESPACE : COLUMNS, guards ?? {}), [allNamespaces, guards]);
   return (
     <Table
       rows={rows}
       rowKey={(r) => r.key}
-      columns={allNamespaces ? WITH_NAMESPACE : COLUMNS}
+      columns={columns}
       width={width}
       height={height}
       cursor={cursor}

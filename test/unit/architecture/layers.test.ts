@@ -12,8 +12,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   kube: ['model'],
   derive: ['model', 'kube'],
   metrics: ['model', 'kube'],
-  actions: ['model', 'kube', 'derive'],
-  store: ['model', 'kube', 'derive', 'actions'],
+  actions: ['model', 'kube', 'derive', 'metrics'],
+  store: ['model', 'kube', 'derive', 'metrics', 'actions'],
   engine: ['model', 'kube', 'derive', 'metrics', 'actions', 'store'],
   cli: ['model', 'kube', 'derive', 'metrics', 'actions', 'store', 'engine', 'sim'],
 };

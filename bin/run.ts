@@ -41,6 +41,11 @@ async function run(): Promise<number> {
   return typeof result === 'number' ? result : openCockpit(result);
 }
 
+// Whatever escapes (a rejected promise nobody awaited, an emitter's error) is still one line.
+const fatal = (err: unknown) => process.exit(reportError(err));
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+
 run().then(
   (code) => process.exit(code),
   (err) => process.exit(reportError(err)),

@@ -12,6 +12,9 @@ export function describeFailure(err: unknown, where: { server?: string; what?: s
   const status = typeof e?.code === 'number' ? e.code : e?.statusCode;
   const body = parseBody(e?.body);
   const what = where.what ?? 'the cluster';
+  if ((err as Error)?.name === 'TimeoutError') {
+    return { kind: 'unreachable', message: `cannot reach ${where.server ?? 'the API server'} (no answer within the request timeout)`, hint: 'check the cluster is up and your network or VPN, or raise --request-timeout' };
+  }
   if (status === 401) {
     return { kind: 'unauthorized', message: `credentials rejected (401) while reading ${what}`, hint: 'your token or certificate has expired or is wrong: log in again or pick another --context' };
   }

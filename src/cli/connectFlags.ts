@@ -1,5 +1,5 @@
 /** Flags shared by the cockpit and every headless command: which cluster, context, namespace and identity. */
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { CoreApi, KubeConfig } from '@kubernetes/client-node';
 import { ClientConfig, ConfigError, connect, loadKubeConfig } from '../kube/config.js';
 import { describeFailure } from '../kube/errors.js';
 import { Sim } from '../sim/sim.js';
@@ -63,7 +63,7 @@ export function checkConnectFlags(flags: ConnectFlags): void {
 
 /**
  * Loads the kubeconfig, applies the context, identity and request timeout, and (with `preflight`,
- * the default for headless commands) asks the server for /version, so an unreachable server, an
+ * the default for headless commands) asks the server for /api (discovery, open to every authenticated user), so an unreachable server, an
  * untrusted certificate or rejected credentials stop the command with one line before it starts.
  */
 export async function resolveTarget(flags: ConnectFlags, { preflight = true }: { preflight?: boolean } = {}): Promise<Target> {
@@ -99,9 +99,9 @@ async function checkReachable(kc: ClientConfig, server: string, timeoutMs: numbe
   const saved = kc.settings;
   kc.settings = { ...saved, requestTimeoutMs: timeoutMs };
   try {
-    await kc.makeApiClient(VersionApi).getCode();
+    await kc.makeApiClient(CoreApi).getAPIVersions();
   } catch (err) {
-    throw new UsageError(failureLine(describeFailure(err, { server, what: 'the server version' })), 1);
+    throw new UsageError(failureLine(describeFailure(err, { server, what: 'the API discovery document' })), 1);
   } finally {
     kc.settings = saved;
   }

@@ -94,8 +94,10 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   },
 };
 
+/** The cockpit's own flags (no command word). */
+const COCKPIT_OPTIONS = { ...CONNECT_OPTIONS, readonly: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, steps: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } } as const;
 /** Options that may stand before the command word; only their values must be known to find it. */
-const LEADING_OPTIONS = { ...CONNECT_OPTIONS, ...OUTPUT_OPTIONS } as const;
+const LEADING_OPTIONS = { ...COCKPIT_OPTIONS, ...OUTPUT_OPTIONS } as const;
 const GLOBAL_FLAGS = Object.entries(CONNECT_OPTIONS).flatMap(([long, o]) => ['--' + long, ...('short' in o ? ['-' + o.short] : [])]);
 
 /**
@@ -128,7 +130,7 @@ export async function main(argv: string[]): Promise<number | CockpitLaunch> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { ...CONNECT_OPTIONS, readonly: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, steps: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } },
+    options: COCKPIT_OPTIONS,
   });
   if (values.help) {
     process.stdout.write(HELP);

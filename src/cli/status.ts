@@ -52,9 +52,13 @@ export async function runStatus(argv: string[], out = process.stdout): Promise<n
   try {
     let state = await waitForSync(cockpit, timeout * 1000);
     const render = (s: CockpitState) => statusText(s, format, only, values.watch === true);
+    if (only && selectReleases(state.view, only).length === 0) {
+      const ns = state.connection.namespace;
+      throw new UsageError(`no release or Deployment named "${only}" in ${ns === undefined ? 'any namespace' : `namespace ${ns}`}`, 1);
+    }
     if (!values.watch) {
       out.write(render(state));
-      return only && selectReleases(state.view, only).length === 0 ? 1 : 0;
+      return 0;
     }
     let last = '';
     for (;;) {

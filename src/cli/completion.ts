@@ -11,6 +11,8 @@ export interface CompletionSpec {
   commands: readonly string[];
   /** Flags every command takes (the global ones). */
   globalFlags: readonly string[];
+  /** Flags that take a value (the word after them is not the command). */
+  valueFlags: readonly string[];
 }
 
 const VERBS: Record<string, readonly string[]> = {
@@ -37,7 +39,7 @@ export function completionScript(shell: string, spec: CompletionSpec): string {
 
 const words = (list: readonly string[]) => list.join(' ');
 
-function bash({ commands, globalFlags }: CompletionSpec): string {
+function bash({ commands, globalFlags, valueFlags }: CompletionSpec): string {
   const verbs = Object.entries(VERBS).map(([c, v]) => `    ${c}) verbs="${words(v)}" ;;`).join('\n');
   const values = Object.entries(VALUES).map(([f, v]) => `    ${f}) COMPREPLY=($(compgen -W "${words(v)}" -- "$cur")); return ;;`).join('\n');
   return `# cutover completion for bash: source <(cutover completion bash)
@@ -57,7 +59,7 @@ ${values}
     --kubeconfig|--migration|--kubeconfig-out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac
   for ((i = 1; i < COMP_CWORD; i++)); do
-    case "\${COMP_WORDS[i]}" in -*) ;; *) cmd="\${COMP_WORDS[i]}"; break ;; esac
+    case "\${COMP_WORDS[i]}" in ${valueFlags.join('|')}) ((i++)) ;; -*) ;; *) cmd="\${COMP_WORDS[i]}"; break ;; esac
   done
   if [[ "$cur" == -* ]]; then COMPREPLY=($(compgen -W "${words(globalFlags)} --help" -- "$cur")); return; fi
   if [[ -z "$cmd" ]]; then COMPREPLY=($(compgen -W "${words(commands)}" -- "$cur")); return; fi

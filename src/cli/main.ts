@@ -89,7 +89,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
     }
     const shells = args.filter((a) => !a.startsWith('-'));
     if (shells.length !== 1) throw new UsageError(`completion needs one shell: ${SHELLS.join(', ')}`);
-    process.stdout.write(completionScript(shells[0], { commands: [...Object.keys(COMMANDS), 'help'], globalFlags: GLOBAL_FLAGS }));
+    process.stdout.write(completionScript(shells[0], { commands: [...Object.keys(COMMANDS), 'help'], globalFlags: GLOBAL_FLAGS, valueFlags: VALUE_FLAGS }));
     return 0;
   },
 };
@@ -98,7 +98,12 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 const COCKPIT_OPTIONS = { ...CONNECT_OPTIONS, readonly: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, steps: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } } as const;
 /** Options that may stand before the command word; only their values must be known to find it. */
 const LEADING_OPTIONS = { ...COCKPIT_OPTIONS, ...OUTPUT_OPTIONS } as const;
-const GLOBAL_FLAGS = Object.entries(CONNECT_OPTIONS).flatMap(([long, o]) => ['--' + long, ...('short' in o ? ['-' + o.short] : [])]);
+const flagNames = (options: Record<string, { type: string; short?: string }>, type?: string) =>
+  Object.entries(options)
+    .filter(([, o]) => !type || o.type === type)
+    .flatMap(([long, o]) => ['--' + long, ...(o.short ? ['-' + o.short] : [])]);
+const GLOBAL_FLAGS = flagNames(CONNECT_OPTIONS);
+const VALUE_FLAGS = flagNames(LEADING_OPTIONS, 'string');
 
 /**
  * The command word is the first positional; flags before it (`-n shop status`) move after the

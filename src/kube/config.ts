@@ -55,12 +55,16 @@ export function loadKubeConfig(opts: ConnectOptions, env = process.env): ClientC
     const files = explicit.split(delimiter).filter(Boolean);
     const found = files.filter((f) => existsSync(f));
     if (found.length === 0) throw new ConfigError(`kubeconfig not found: ${files.join(', ')}; pass --kubeconfig FILE or set KUBECONFIG`);
-    // Merged as kubectl does: the first file that sets a value wins, the current context included.
+    // Merged as kubectl does: the first file to name a cluster, user or context (or to set the
+    // current context) wins.
     readKubeConfigFile(kc, found[0]);
     for (const f of found.slice(1)) {
       const more = new KubeConfig();
       readKubeConfigFile(more, f);
-      kc.mergeConfig(more, true);
+      for (const c of more.getClusters()) if (!kc.getCluster(c.name)) kc.addCluster(c);
+      for (const u of more.getUsers()) if (!kc.getUser(u.name)) kc.addUser(u);
+      for (const c of more.getContexts()) if (!kc.getContextObject(c.name)) kc.addContext(c);
+      if (!kc.getCurrentContext()) kc.setCurrentContext(more.getCurrentContext());
     }
   } else if (existsSync(join(homedir(), '.kube', 'config'))) {
     readKubeConfigFile(kc, join(homedir(), '.kube', 'config'));

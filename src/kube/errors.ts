@@ -25,7 +25,7 @@ export function describeFailure(err: unknown, where: { server?: string; what?: s
     return { kind: 'notfound', reason: 'not found (404)', message: body?.message ?? `not found (404) while reading ${what}`, hint: 'check the namespace exists (:ns NAME) and the cluster serves this API' };
   }
   if (e?.name === 'TimeoutError' || e?.cause?.name === 'TimeoutError') {
-    return { kind: 'unreachable', reason: 'no answer in time', message: `${server} does not answer (no answer in time)`, hint: 'the connection stalled or the server is overloaded; cutover keeps retrying' };
+    return { kind: 'unreachable', reason: 'no answer in time', message: `${server} does not answer (no answer in time)`, hint: 'the connection stalled or the server is overloaded (headless: raise --request-timeout); cutover keeps retrying' };
   }
   const net = e?.cause?.code ?? (typeof e?.code === 'string' ? e.code : undefined);
   const cert = CERTIFICATE_WORDS[net ?? ''];

@@ -277,7 +277,6 @@ export class ActionController {
         if (r.ok && !r.dryRun && request.key === 'undoLast' && request.entryId !== undefined) this.service.journal.markUndone(request.entryId);
         const rollback = rollbackPlan(r);
         const log = job && !dryRun ? await migrationLogTail(this.opts.kc, plan.namespace, job, LOG_LINES) : undefined;
-        const next = this.service.journal.lastUndoable();
         dialog = {
           kind: 'result',
           plan,
@@ -289,7 +288,8 @@ export class ActionController {
           ...(job ? { job } : {}),
           ...(log ? { log } : {}),
           ...(report.auditError ? { auditError: report.auditError } : {}),
-          ...(next?.undo ? { undoHint: next.undo.description } : {}),
+          // Only this run's own undo: an older entry's would read as the undo of what just ran.
+          ...(report.entry?.undo ? { undoHint: report.entry.undo.description } : {}),
         };
       } catch (err) {
         dialog = { kind: 'result', plan, ok: false, dryRun, lines: [`failed: ${plan.title}: ${(err as Error).message}`], changed: [] };

@@ -43,7 +43,7 @@ export type Dialog =
       job?: string;
       log?: LogTail;
       auditError?: string;
-      /** What `u` (undo last) would undo next, for the hint. */
+      /** The undo of this run itself (what `u` undoes now), for the hint; absent when it has none. */
       undoHint?: string;
     };
 

@@ -150,3 +150,23 @@ test('the request carries the side the view points at; the prompt names the targ
   assert.match((dialog() as { title: string }).title, /^set image of shop-canary \(canary\)/);
   cleanup();
 });
+
+test('the result offers u only for the undo of the action just run: after m, never "flip pay back"', async () => {
+  const { c, key, dialog, cleanup } = setup();
+  // Plans without steps run without a cluster; what matters is what each leaves in the journal.
+  const flip = { action: 'flip' as const, title: 'flip pay: blue -> green', namespace: NS, subject: 'pay', steps: [], notes: [], undo: { action: 'flip' as const, args: {}, expect: [], description: 'flip pay back: green -> blue' } };
+  c.plan({ key: 'flip', releaseKey: key('pay') }, flip);
+  c.key({ type: 'confirm' });
+  await c.settled;
+  const flipped = dialog();
+  assert.equal(flipped.kind === 'result' && flipped.undoHint, 'flip pay back: green -> blue');
+  c.key({ type: 'close' });
+  const migrate = { action: 'migrate' as const, title: 'migrate web: run web-migrate-v2-5-0', namespace: NS, subject: 'web', steps: [], notes: [] };
+  c.plan({ key: 'migrate', releaseKey: key('web') }, migrate);
+  c.key({ type: 'confirm' });
+  await c.settled;
+  const migrated = dialog();
+  assert.equal(migrated.kind, 'result');
+  assert.equal(migrated.kind === 'result' && migrated.undoHint, undefined, 'a migration has no undo: the hint says nothing');
+  cleanup();
+});

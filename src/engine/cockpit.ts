@@ -10,7 +10,9 @@ import { WATCHED_KINDS } from '../kube/kinds.js';
 import { DeriveMemo, deriveViewModel, emptyViewModel, RELEASE_KINDS } from '../derive/derive.js';
 import { FlushScheduler } from '../store/scheduler.js';
 import { snapshotOf, type Versions } from '../derive/snapshot.js';
+import { checkNamespace } from '../kube/namespaces.js';
 import { createCockpitStore, initialUi, type CockpitStore, type Notice } from '../store/state.js';
+import { expireNotice, NOTICE_TTL_MS } from '../store/ui.js';
 import { ActionController } from './controller.js';
 import type { ActionKey, DialogInput } from '../store/actionState.js';
 
@@ -66,6 +68,7 @@ export class Cockpit implements Intents {
    */
   private observedSince?: number;
   private watchGap = false;
+  private noticeTimer?: NodeJS.Timeout;
   /** Plans, confirms and runs release actions; its state is `store.actions`. */
   actions: ActionController;
   onQuit: () => void = () => {};
@@ -83,9 +86,20 @@ export class Cockpit implements Intents {
     this.watch.start();
     this.scheduler.markDirty();
     if (!this.opts.readonly && !this.opts.skipAccessCheck) void this.actions.checkAccess().catch(() => {});
+    const ns = this.conn.namespace;
+    if (ns !== undefined) void this.warnIfMissing(ns);
+  }
+
+  /** An empty namespace and a mistyped one look the same: say which it is when the API server can tell. */
+  private async warnIfMissing(namespace: string): Promise<void> {
+    const found = await checkNamespace(this.opts.kc, namespace);
+    if (found === 'missing' && this.conn.namespace === namespace) {
+      this.notify(`namespace ${namespace} does not exist in context ${this.conn.context}: nothing to show (:ns NAME to look elsewhere, :ns all for every namespace)`, 'warn');
+    }
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.noticeTimer);
     this.scheduler.stop();
     await this.actions.stop();
     await this.watch?.stop();
@@ -144,6 +158,16 @@ export class Cockpit implements Intents {
 
   notify(text: string, level: Notice['level'] = 'info'): void {
     this.store.setState((s) => ({ ui: { ...s.ui, notice: { text, level, at: this.now() } } }));
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => this.expireNotice(), NOTICE_TTL_MS[level] + 50);
+    this.noticeTimer.unref?.();
+  }
+
+  /** Clears the notice once its time is up (src/store/ui.ts decides how long). */
+  expireNotice(): void {
+    const ui = this.store.getState().ui;
+    const next = expireNotice(ui, this.now());
+    if (next !== ui) this.store.setState({ ui: next });
   }
 
   quit(): void {

@@ -131,6 +131,12 @@ export function handleDialogKey(input: string, key: Key, dialog: Dialog, deps: K
     deps.intents.quit();
     return b;
   }
+  // While an action runs, q asks to quit too (the engine asks first, then leaves it unfinished).
+  const quitKey = dialog.kind === 'running' ? findBinding(input, key, { mode: 'normal', readonly: false, screen: 'releases' }) : undefined;
+  if (quitKey?.action === 'quit') {
+    deps.intents.quit();
+    return quitKey;
+  }
   if (textual) {
     if (b?.action === 'inputSubmit') send({ type: 'confirm' });
     else if (b?.action === 'inputCancel') send({ type: 'cancel' });

@@ -44,7 +44,7 @@ export class ActionService {
   ) {
     this.client = new ActionClient(kc, { dryRun: opts.dryRun });
     this.dir = opts.dir ?? stateDir();
-    this.journal = new Journal(join(this.dir, 'journal.jsonl'));
+    this.journal = new Journal(join(this.dir, 'journal.jsonl'), { context: opts.context, user: opts.user });
     this.now = opts.now ?? (() => new Date());
   }
 

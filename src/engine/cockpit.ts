@@ -170,8 +170,21 @@ export class Cockpit implements Intents {
     if (next !== ui) this.store.setState({ ui: next });
   }
 
+  /** q, :q or Ctrl-C: while an action runs, the first press asks in its dialog, the next one quits (ActionController.holdQuit). */
   quit(): void {
+    if (this.actions.holdQuit()) return;
     this.onQuit();
+  }
+
+  /** Quits without asking (SIGTERM, SIGHUP): a running action stops before its next step and is reported on exit. */
+  forceQuit(): void {
+    this.actions.forceStop();
+    this.onQuit();
+  }
+
+  /** What a forced quit left unfinished and how to undo it, for the terminal once the cockpit is closed (after stop()). */
+  exitReport(): string[] {
+    return this.actions.exitReport();
   }
 
   /** Builds the next snapshot and view model; runs at most every flush interval. */

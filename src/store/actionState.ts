@@ -29,7 +29,18 @@ export type Dialog =
       error?: string;
     }
   | { kind: 'refused'; request: ActionRequest; plan: Plan; overridable: boolean }
-  | { kind: 'running'; plan: Plan; dryRun: boolean; progress: string[]; started: number; job?: string; log?: LogTail; stopping?: boolean }
+  | {
+      kind: 'running';
+      plan: Plan;
+      dryRun: boolean;
+      progress: string[];
+      started: number;
+      job?: string;
+      log?: LogTail;
+      stopping?: boolean;
+      /** Quit was pressed: the dialog asks whether to leave the action unfinished (again: yes; Esc: keep waiting). */
+      quitAsked?: boolean;
+    }
   | {
       kind: 'result';
       plan: Plan;
@@ -40,6 +51,8 @@ export type Dialog =
       changed: string[];
       /** After a failure with writes: the plan that puts them back (`u`). */
       rollback?: Plan;
+      /** This run's journal entry (applying the rollback marks it undone). */
+      entryId?: number;
       job?: string;
       log?: LogTail;
       auditError?: string;

@@ -26,13 +26,22 @@ async function openCockpit({ target, readonly, dryRun, steps }: CockpitLaunch): 
     throw err;
   }
   const { renderCockpit } = await import('../views/run.js');
+  // Killed from outside: no time to ask; a running action stops and is reported below.
+  const forceQuit = () => cockpit.forceQuit();
+  process.once('SIGTERM', forceQuit);
+  process.once('SIGHUP', forceQuit);
   cockpit.start();
   try {
     await renderCockpit(cockpit, { readonly });
   } finally {
     await cockpit.stop();
     await target.sim?.stop();
+    process.off('SIGTERM', forceQuit);
+    process.off('SIGHUP', forceQuit);
   }
+  // Printed on the normal terminal, after the alternate screen is gone.
+  const left = cockpit.exitReport();
+  if (left.length) process.stdout.write(left.join('\n') + '\n');
   return 0;
 }
 

@@ -14,6 +14,7 @@ import {
   backspaceFilter,
   cancelCommand,
   cancelFilter,
+  dismissNotice,
   isMove,
   moveTarget,
   submitCommand,
@@ -39,6 +40,8 @@ export interface KeyDeps {
   onAction?: (action: ReleaseAction, release: ReleaseView | undefined) => void;
   /** The help overlay as laid out now: how many first lines it can show, and its page. */
   help?: { count: number; page: number };
+  /** The clock a key press reads to clear a notice that has been read (default Date.now). */
+  now?: () => number;
 }
 
 const RELEASE_ACTIONS = new Set<string>(KEYMAP.filter((b) => b.group === 'release').map((b) => b.action));
@@ -65,6 +68,9 @@ export function dispatchIntent(intents: Intents, intent: UiIntent | undefined): 
 /** Handles one key press; returns the binding it triggered (or 'text' for typed text), for tests. */
 export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'text' | undefined {
   const { store, intents, readonly } = deps;
+  // The next key clears a notice that has been read; one this key causes is set after this.
+  const read = dismissNotice(store.getState().ui, (deps.now ?? Date.now)());
+  if (read !== store.getState().ui) store.setState({ ui: read });
   const state = store.getState();
   const ui = state.ui;
   const typing = ui.command !== null || ui.filtering;
@@ -139,6 +145,12 @@ export function handleDialogKey(input: string, key: Key, dialog: Dialog, deps: K
   if (b?.action === 'quit') {
     deps.intents.quit();
     return b;
+  }
+  // While an action runs, q asks to quit too (the engine asks first, then leaves it unfinished).
+  const quitKey = dialog.kind === 'running' ? findBinding(input, key, { mode: 'normal', readonly: false, screen: 'releases' }) : undefined;
+  if (quitKey?.action === 'quit') {
+    deps.intents.quit();
+    return quitKey;
   }
   if (textual) {
     if (b?.action === 'inputSubmit') send({ type: 'confirm' });

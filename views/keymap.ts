@@ -71,8 +71,8 @@ function releaseBinding(key: ActionKey): Binding {
 export const KEYMAP: readonly Binding[] = [
   // general
   { action: 'help', keys: [{ input: '?' }], label: '?', description: 'help: every key (scroll with the move keys, any other key closes it)', group: 'general', mode: 'normal', hint: 'help' },
-  { action: 'quit', keys: [{ input: 'q' }], label: 'q', description: 'quit', group: 'general', mode: 'normal', hint: 'quit' },
-  { action: 'quit', keys: [{ input: 'c', ctrl: true }], label: 'Ctrl-C', description: 'quit, from anywhere', group: 'general', mode: 'any' },
+  { action: 'quit', keys: [{ input: 'q' }], label: 'q', description: 'quit (while an action runs: asks first; again quits and prints what it left and its undo)', group: 'general', mode: 'normal', hint: 'quit' },
+  { action: 'quit', keys: [{ input: 'c', ctrl: true }], label: 'Ctrl-C', description: 'quit, from anywhere (asks first while an action runs)', group: 'general', mode: 'any' },
   { action: 'command', keys: [{ input: ':' }], label: ':', description: 'command line (:ns, :ctx, :deploy, :svc, :jobs, :events, :q)', group: 'general', mode: 'normal', hint: 'cmd' },
   { action: 'filter', keys: [{ input: '/' }], label: '/', description: 'filter the list as you type', group: 'general', mode: 'normal', hint: 'filter', screens: LISTS },
   { action: 'back', keys: [{ key: 'escape' }], label: 'Esc', description: 'back; clears the filter; closes help', group: 'general', mode: 'normal', hint: 'back' },

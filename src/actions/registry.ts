@@ -13,6 +13,7 @@ import type { ReleaseView } from '../derive/derive.js';
 import { describePermission, type AccessMap, type Permission } from '../kube/access.js';
 import type { Release } from '../model/index.js';
 import { parseCanarySteps, planCanary, planCanaryUndo, type CanaryMove } from './canary.js';
+import { planRestore } from './execute.js';
 import { planFlip, planFlipUndo, planScaleIdle } from './flip.js';
 import { checkGuard, type GuardReading } from './guard.js';
 import type { JournalEntry } from './journal.js';
@@ -546,7 +547,8 @@ release has a migration template, the latest migration run for IMAGE must have c
         summary: `Rolls DEPLOYMENT back to its previous revision, or to revision N, exactly as
 kubectl rollout undo does (same target, same JSON patch of /spec/template and
 /metadata/annotations, same errors). See the revisions with: cutover history DEPLOYMENT.
-Undoing the last cockpit action is the cockpit's u key: its journal lives in that process.
+Undoing the last cutover action is the cockpit's u key (it reads the journal in the state
+directory, also entries an earlier cockpit left unfinished).
 
 Options:
   --to-revision N        the revision to go back to (default: the previous one)`,
@@ -564,9 +566,12 @@ Options:
   undoLast: {
     key: 'undoLast',
     keys: ['u'],
-    help: 'undo the last cutover action of this session (re-planned; refused if the world changed)',
+    help: 'undo your last cutover action on this context, also one an earlier cockpit left unfinished (re-planned; refused if the world changed)',
     scope: 'session',
     plan: (req, input) => planUndoLast(input, req.entry, req.options ?? {}),
+    // An unfinished action's entry: put its writes back.
+    undoes: ['undo-action'],
+    replanUndo: (input, undo) => planRestore(input.namespace, undo) ?? refuse({ action: 'undo-action', title: undo.description, namespace: input.namespace, subject: '' }, 'the journal entry holds no writes to put back'),
   },
 };
 

@@ -27,6 +27,7 @@ import { resolveName } from '../actions/names.js';
 import { GUARD_OPTIONS, GUARD_OPTIONS_HELP, guardRequested, parseGuardFlags, type GuardReading, type WatchClock } from '../actions/guard.js';
 import { cliCommand, confirmTarget, planAction, type ActionSpec, type CliFlags, type CliSpec, type PlanOptions } from '../actions/registry.js';
 import { ActionService } from '../actions/service.js';
+import { restoreCommands } from '../actions/execute.js';
 import { loadState, type PlanInput } from '../actions/state.js';
 import { formatChanges, type ActionResult, type Plan, type Step } from '../actions/types.js';
 import { ConfigError, connect, isProductionContext } from '../kube/config.js';
@@ -365,6 +366,5 @@ function progressWriter(out: NodeJS.WritableStream, tty: boolean): { line: (l: s
 }
 
 function restoreHint(r: ActionResult): string {
-  const cmds = (r.rollback ?? []).map((s) => `kubectl -n ${s.target.namespace} patch ${s.target.kind.toLowerCase()} ${s.target.name} --type ${s.strategy} -p '${JSON.stringify(s.patch)}'`);
-  return `restore with:\n${cmds.map((c) => `  ${c}`).join('\n')}`;
+  return `restore with:\n${restoreCommands(r).map((c) => `  ${c}`).join('\n')}`;
 }

@@ -9,7 +9,9 @@ import { ClusterWatch } from '../kube/watch.js';
 import { DeriveMemo, deriveViewModel, emptyViewModel, RELEASE_KINDS } from '../derive/derive.js';
 import { FlushScheduler } from '../store/scheduler.js';
 import { snapshotOf, type Versions } from '../derive/snapshot.js';
+import { checkNamespace } from '../kube/namespaces.js';
 import { createCockpitStore, initialUi, type CockpitStore, type Notice } from '../store/state.js';
+import { expireNotice, NOTICE_TTL_MS } from '../store/ui.js';
 import { ActionController } from './controller.js';
 import { GuardEngine, type EngineClock } from './guards.js';
 import type { GuardSettings } from '../actions/guard.js';
@@ -75,6 +77,7 @@ export class Cockpit implements Intents {
    */
   private observedSince?: number;
   private watchGap = false;
+  private noticeTimer?: NodeJS.Timeout;
   /** Plans, confirms and runs release actions; its state is `store.actions`. */
   actions: ActionController;
   /** Samples the metric guards of the releases that matter and rolls back a breached change. */
@@ -105,9 +108,20 @@ export class Cockpit implements Intents {
     this.scheduler.markDirty();
     if (!this.opts.readonly && !this.opts.skipAccessCheck) void this.actions.checkAccess().catch(() => {});
     this.guards.start();
+    const ns = this.conn.namespace;
+    if (ns !== undefined) void this.warnIfMissing(ns);
+  }
+
+  /** An empty namespace and a mistyped one look the same: say which it is when the API server can tell. */
+  private async warnIfMissing(namespace: string): Promise<void> {
+    const found = await checkNamespace(this.opts.kc, namespace);
+    if (found === 'missing' && this.conn.namespace === namespace) {
+      this.notify(`namespace ${namespace} does not exist in context ${this.conn.context}: nothing to show (:ns NAME to look elsewhere, :ns all for every namespace)`, 'warn');
+    }
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.noticeTimer);
     this.scheduler.stop();
     await this.guards.stop();
     await this.actions.stop();
@@ -173,10 +187,33 @@ export class Cockpit implements Intents {
 
   notify(text: string, level: Notice['level'] = 'info'): void {
     this.store.setState((s) => ({ ui: { ...s.ui, notice: { text, level, at: this.now() } } }));
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => this.expireNotice(), NOTICE_TTL_MS[level] + 50);
+    this.noticeTimer.unref?.();
   }
 
+  /** Clears the notice once its time is up (src/store/ui.ts decides how long). */
+  expireNotice(): void {
+    const ui = this.store.getState().ui;
+    const next = expireNotice(ui, this.now());
+    if (next !== ui) this.store.setState({ ui: next });
+  }
+
+  /** q, :q or Ctrl-C: while an action runs, the first press asks in its dialog, the next one quits (ActionController.holdQuit). */
   quit(): void {
+    if (this.actions.holdQuit()) return;
     this.onQuit();
+  }
+
+  /** Quits without asking (SIGTERM, SIGHUP): a running action stops before its next step and is reported on exit. */
+  forceQuit(): void {
+    this.actions.forceStop();
+    this.onQuit();
+  }
+
+  /** What a forced quit left unfinished and how to undo it, for the terminal once the cockpit is closed (after stop()). */
+  exitReport(): string[] {
+    return this.actions.exitReport();
   }
 
   /** Builds the next snapshot and view model; runs at most every flush interval. */

@@ -29,7 +29,18 @@ export type Dialog =
       error?: string;
     }
   | { kind: 'refused'; request: ActionRequest; plan: Plan; overridable: boolean }
-  | { kind: 'running'; plan: Plan; dryRun: boolean; progress: string[]; started: number; job?: string; log?: LogTail; stopping?: boolean }
+  | {
+      kind: 'running';
+      plan: Plan;
+      dryRun: boolean;
+      progress: string[];
+      started: number;
+      job?: string;
+      log?: LogTail;
+      stopping?: boolean;
+      /** Quit was pressed: the dialog asks whether to leave the action unfinished (again: yes; Esc: keep waiting). */
+      quitAsked?: boolean;
+    }
   | {
       kind: 'result';
       plan: Plan;
@@ -40,10 +51,12 @@ export type Dialog =
       changed: string[];
       /** After a failure with writes: the plan that puts them back (`u`). */
       rollback?: Plan;
+      /** This run's journal entry (applying the rollback marks it undone). */
+      entryId?: number;
       job?: string;
       log?: LogTail;
       auditError?: string;
-      /** What `u` (undo last) would undo next, for the hint. */
+      /** The undo of this run itself (what `u` undoes now), for the hint; absent when it has none. */
       undoHint?: string;
     };
 

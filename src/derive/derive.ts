@@ -98,7 +98,7 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
       });
       const service = release.service ? nsServices.find((s) => nameOf(s) === release.service) : undefined;
       const uids = views.flatMap((v) => [v.uid, ...v.replicaSets.owned.map(uidOf), ...v.pods.map((p) => p.uid)]);
-      releases.push(releaseView(ns, release, views, service, serviceTraffic, syncing, eventsAbout(uids, eventIndex)));
+      releases.push(releaseView(ns, release, views, service, serviceTraffic, syncing, eventsAbout(uids, eventIndex), now));
     }
   }
 

@@ -14,6 +14,8 @@ export interface PodRow {
   status: string;
   ready: string; // "1/1"
   isReady: boolean;
+  /** When the pod turned Ready (its Ready condition's transition), while it is Ready. */
+  readySince?: number;
   restarts: number;
   created?: number;
   node?: string;
@@ -32,6 +34,7 @@ export function podRow(p: V1Pod, deployment: string, revisionOfRs: Map<string, n
   const total = p.spec?.containers?.length ?? statuses.length;
   const readyCount = statuses.filter((c) => c.ready).length;
   const rs = controllerRef(p)?.name;
+  const ready = p.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
   return {
     uid: uidOf(p),
     name: nameOf(p),
@@ -41,7 +44,8 @@ export function podRow(p: V1Pod, deployment: string, revisionOfRs: Map<string, n
     revision: rs ? revisionOfRs.get(rs) : undefined,
     status: podStatusText(p),
     ready: `${readyCount}/${total}`,
-    isReady: p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+    isReady: ready !== undefined,
+    ...(ready?.lastTransitionTime !== undefined ? { readySince: timestampMillis(ready.lastTransitionTime) } : {}),
     restarts: statuses.reduce((n, c) => n + (c.restartCount ?? 0), 0),
     created: timestampMillis(p.metadata?.creationTimestamp),
     node: p.spec?.nodeName,

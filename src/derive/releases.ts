@@ -69,6 +69,7 @@ export function releaseView(
   traffic: ServiceTraffic | undefined,
   syncing: boolean,
   events: CoreV1Event[],
+  now: number,
 ): ReleaseView {
   const moving = views.some((v) => !v.status.done);
   const primary = views.find((v) => !v.status.done) ?? (release.kind === 'canary' ? views[1] : views[0]);
@@ -78,7 +79,7 @@ export function releaseView(
   const state = syncing
     ? undefined
     : traffic
-      ? trafficState(traffic.totalReady, wanted(release, views), belowFloor)
+      ? trafficState(traffic.totalReady, wanted(release, views), belowFloor, firstReady(serving), now)
       : belowFloor
         ? 'below-floor'
         : 'serving';
@@ -110,6 +111,13 @@ export function releaseView(
  */
 function wanted(release: Release, views: DeploymentView[]): number {
   return release.kind === 'bluegreen' ? Math.max(views[0].desired, views[1].desired) : views.reduce((n, v) => n + v.desired, 0);
+}
+
+/** When the first Ready, non-terminating pod of these sides turned Ready; undefined when none is. */
+function firstReady(views: DeploymentView[]): number | undefined {
+  let first: number | undefined;
+  for (const v of views) for (const p of v.pods) if (p.isReady && !p.terminating && p.readySince !== undefined && (first === undefined || p.readySince < first)) first = p.readySince;
+  return first;
 }
 
 function sumCounts(views: DeploymentView[]): ReleaseCounts {

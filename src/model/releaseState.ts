@@ -90,12 +90,22 @@ export function replacesOlder(replicaSets: DeploymentReplicaSets): boolean {
 }
 
 /**
- * The Service's state for the sides that receive its traffic. Zero ready endpoints while nothing
- * is wanted is not an outage. Below the floor is judged on available pods (`capacityBelowFloor`),
- * not on endpoints: EndpointSlices trail pods by a reconcile, and a trailing count would alarm.
+ * How long EndpointSlices may trail pods that turned Ready before zero ready endpoints counts as an
+ * outage: the EndpointSlice controller publishes a reconcile after the kubelet's status write.
  */
-export function trafficState(readyEndpoints: number, wanted: number, capacityBelowFloor: boolean): TrafficState {
-  if (wanted > 0 && readyEndpoints === 0) return 'no-endpoints';
+export const ENDPOINT_LAG_MS = 10_000;
+
+/**
+ * The Service's state for the sides that receive its traffic. Zero ready endpoints while nothing
+ * is wanted is not an outage, and neither is zero while the serving pods turned Ready less than
+ * ENDPOINT_LAG_MS ago (`readyPodsSince`: the first of them; undefined when none is Ready): the
+ * slices are catching up. Ready pods that stay out of the slices longer (a selector that matches
+ * nothing, a broken controller) are an outage. Below the floor is judged on available pods
+ * (`capacityBelowFloor`), not on endpoints, for the same reason.
+ */
+export function trafficState(readyEndpoints: number, wanted: number, capacityBelowFloor: boolean, readyPodsSince?: number, now?: number): TrafficState {
+  const catchingUp = readyPodsSince !== undefined && now !== undefined && now - readyPodsSince < ENDPOINT_LAG_MS;
+  if (wanted > 0 && readyEndpoints === 0 && !catchingUp) return 'no-endpoints';
   if (capacityBelowFloor) return 'below-floor';
   return 'serving';
 }

@@ -10,6 +10,7 @@ import {
   releaseVerdict,
   rolloutStatus,
   trafficState,
+  ENDPOINT_LAG_MS,
   TRAFFIC_RULES,
   type DeploymentPhase,
   type SideState,
@@ -123,6 +124,13 @@ test('the Service: zero ready endpoints while pods are wanted, below the floor, 
   assert.equal(trafficState(8, 10, true), 'below-floor');
   assert.equal(TRAFFIC_RULES['below-floor'].alarm, 'warn');
   assert.equal(trafficState(10, 14, false), 'serving', 'a scale-up not yet available is not below the floor');
+});
+
+test('the Service: EndpointSlices catching up with pods that just turned Ready are not an outage; ready pods left out of them are', () => {
+  const now = 100_000;
+  assert.equal(trafficState(0, 10, false, now - 2_000, now), 'serving', 'pods Ready 2 s ago, slices not yet written');
+  assert.equal(trafficState(0, 10, false, now - ENDPOINT_LAG_MS, now), 'no-endpoints', 'pods Ready for the whole lag and still no endpoint');
+  assert.equal(trafficState(0, 10, false, undefined, now), 'no-endpoints', 'no pod is Ready');
 });
 
 const side = (o: Partial<SideState>): SideState => ({ phase: 'complete', serving: true, record: 'zero-downtime-kept', byDesign: false, ...o });

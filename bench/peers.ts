@@ -5,6 +5,7 @@
  *
  * Run: npm run build && npm run bench:peers [PODS]      (default 5000)
  * Needs go, tmux, kubectl; builds k9s (pinned) from the Go module proxy into the cache once.
+ * CUTOVER_PEERS_CLUSTER=DIR reuses a control plane that cluster/start.sh DIR started (not stopped).
  *
  * Figures per client:
  * - first frame with data: from starting the client to its pane showing a load-* row.
@@ -126,11 +127,14 @@ const lastLine = (text: string) => text.trimEnd().split('\n').at(-1) ?? '';
 
 async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'dist', 'bin', 'cutover.js'))) throw new Error('dist/ is missing: run npm run build first');
-  const k9sBin = k9s();
-  const dir = mkdtempSync(join(tmpdir(), 'cutover-peers-'));
-  log(`starting the control plane in ${dir}`);
-  const start = spawnSync(join(ROOT, 'cluster', 'start.sh'), [dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (start.status !== 0) throw new Error('cluster/start.sh failed');
+  // CUTOVER_PEERS_CLUSTER=DIR: use a control plane already started there (kept running; filled once).
+  const reuse = process.env.CUTOVER_PEERS_CLUSTER;
+  const dir = reuse ?? mkdtempSync(join(tmpdir(), 'cutover-peers-'));
+  if (!reuse) {
+    log(`starting the control plane in ${dir}`);
+    const start = spawnSync(join(ROOT, 'cluster', 'start.sh'), [dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (start.status !== 0) throw new Error('cluster/start.sh failed');
+  }
   const kubeconfig = join(dir, 'kubeconfig');
   const home = join(dir, 'home');
   mkdirSync(home, { recursive: true });
@@ -148,8 +152,7 @@ async function main(): Promise<void> {
   const figures: string[] = [];
   try {
     const t0 = performance.now();
-    kubectl(['create', 'namespace', 'load']);
-    kubectl(['apply', '--server-side', '-f', '-'], deployments(Math.ceil(PODS / PER_DEPLOYMENT)));
+    kubectl(['apply', '--server-side', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata: {name: load}\n---\n${deployments(Math.ceil(PODS / PER_DEPLOYMENT))}`);
     for (let last = -1; ; ) {
       const ready = readyPods(kubectl);
       if (ready >= PODS) break;
@@ -160,6 +163,11 @@ async function main(): Promise<void> {
     const fillS = (performance.now() - t0) / 1000;
     log(`filled ${PODS} pods in ${fillS.toFixed(0)} s`);
     figures.push(`fill: ${PODS} pods Ready in ${fillS.toFixed(0)} s (load ${load()})`);
+    if (process.env.BENCH_FILL_ONLY) {
+      console.log(figures.join('\n'));
+      return;
+    }
+    const k9sBin = k9s();
 
     // One window, four panes side by side; each client started alone so first frames do not compete.
     const cmd = (s: string) => `exec env ${Object.entries({ KUBECONFIG: kubeconfig, HOME: home, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME, XDG_STATE_HOME: env.XDG_STATE_HOME, XDG_DATA_HOME: env.XDG_DATA_HOME, XDG_CACHE_HOME: env.XDG_CACHE_HOME }).map(([k, v]) => `${k}=${v}`).join(' ')} ${s}`;
@@ -254,7 +262,7 @@ async function main(): Promise<void> {
     console.log(out.join('\n'));
   } finally {
     spawnSync('tmux', ['kill-session', '-t', SESSION], { stdio: 'ignore' });
-    spawnSync(join(ROOT, 'cluster', 'stop.sh'), [dir, '--clean'], { stdio: 'ignore' });
+    if (!reuse) spawnSync(join(ROOT, 'cluster', 'stop.sh'), [dir, '--clean'], { stdio: 'ignore' });
   }
 }
 

@@ -35,6 +35,9 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   sourcemap: false,
+  // React and its reconciler pick their production builds (the development ones check every
+  // render and are twice the code).
+  define: { 'process.env.NODE_ENV': '"production"' },
   external: ['react-devtools-core'],
   plugins: [noDevtools],
   // CommonJS dependencies call require(); ESM output has none of its own.

@@ -152,7 +152,7 @@ async function main(): Promise<void> {
   const figures: string[] = [];
   try {
     const t0 = performance.now();
-    kubectl(['apply', '--server-side', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata: {name: load}\n---\n${deployments(Math.ceil(PODS / PER_DEPLOYMENT))}`);
+    kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata: {name: load}\n---\n${deployments(Math.ceil(PODS / PER_DEPLOYMENT))}`);
     for (let last = -1; ; ) {
       const ready = readyPods(kubectl);
       if (ready >= PODS) break;
@@ -173,7 +173,8 @@ async function main(): Promise<void> {
     // One window, four panes side by side; each client started alone so first frames do not compete.
     const cmd = (s: string) => `exec env ${Object.entries({ KUBECONFIG: kubeconfig, HOME: home, XDG_CONFIG_HOME: env.XDG_CONFIG_HOME, XDG_STATE_HOME: env.XDG_STATE_HOME, XDG_DATA_HOME: env.XDG_DATA_HOME, XDG_CACHE_HOME: env.XDG_CACHE_HOME }).map(([k, v]) => `${k}=${v}`).join(' ')} ${s}`;
     tmux('new-session', '-d', '-s', SESSION, '-x', '600', '-y', '70', cmd('kubectl get deploy -n load -w'));
-    const kubectlDeploy = `${SESSION}:0.0`;
+    // Pane ids (%N) stay put; indexes shift as panes are split.
+    const kubectlDeploy = tmux('display-message', '-p', '-t', SESSION, '#{pane_id}');
     const clients: Client[] = [
       {
         name: 'kubectl get deploy -w',
@@ -184,7 +185,7 @@ async function main(): Promise<void> {
       },
     ];
     const addPane = (name: string, command: string, shows: Client['shows']) => {
-      const pane = tmux('split-window', '-h', '-d', '-P', '-F', '#{session_name}:#{window_index}.#{pane_index}', '-t', SESSION, cmd(command));
+      const pane = tmux('split-window', '-h', '-d', '-P', '-F', '#{pane_id}', '-t', SESSION, cmd(command));
       tmux('select-layout', '-t', SESSION, 'even-horizontal');
       const c: Client = { name, pane, pid: panePid(pane), shows, lat: [] };
       clients.push(c);

@@ -9,4 +9,12 @@ if (major < MIN[0] || (major === MIN[0] && minor < MIN[1])) {
   process.stderr.write(`cutover needs Node >= ${MIN.join('.')}; this is ${process.versions.node}: use the standalone kubectl-cutover or a newer Node\n`);
   process.exit(1);
 }
-await import('./run.js');
+// `npm run build` bundles run.ts into run.bundle.js (scripts/bundle.ts): one module to load, its
+// bytecode cached between runs. Without the bundle (tsx, a plain tsc build) run.js is the same code.
+const { existsSync } = await import('node:fs');
+if (existsSync(new URL('./run.bundle.js', import.meta.url))) {
+  (await import('node:module')).enableCompileCache?.();
+  await import(new URL('./run.bundle.js', import.meta.url).href);
+} else {
+  await import('./run.js');
+}

@@ -149,6 +149,10 @@ launch kube-apiserver \
 wait_for kube-apiserver 90 curl -sfk -H "Authorization: Bearer $ADMIN_TOKEN" "$API/readyz"
 log "kube-apiserver ready on $API ($(elapsed))"
 
+# The controllers' and the scheduler's client rate (defaults 20 and 50 QPS) would take many
+# minutes to create and bind 50,000 pods; the bench fills that many.
+CLIENT_QPS="${CUTOVER_CLUSTER_QPS:-1000}"
+CLIENT_BURST=$((CLIENT_QPS * 2))
 CONTROLLERS=deployment-controller,replicaset-controller,statefulset-controller,daemonset-controller
 CONTROLLERS+=,job-controller,cronjob-controller,ttl-after-finished-controller
 CONTROLLERS+=,endpoints-controller,endpointslice-controller,endpointslice-mirroring-controller
@@ -162,14 +166,15 @@ launch kube-controller-manager \
   --bind-address=127.0.0.1 --secure-port="$KCM_PORT" --cert-dir="$DIR/certs/kcm" \
   --leader-elect=false --controllers="$CONTROLLERS" \
   --service-account-private-key-file="$C/sa.key" --root-ca-file="$C/ca.crt" \
-  --service-cluster-ip-range=10.0.0.0/24 --v=1
+  --service-cluster-ip-range=10.0.0.0/24 \
+  --kube-api-qps="$CLIENT_QPS" --kube-api-burst="$CLIENT_BURST" --v=1
 
 launch kube-scheduler \
   --kubeconfig="$C/kube-scheduler.kubeconfig" \
   --authentication-kubeconfig="$C/kube-scheduler.kubeconfig" \
   --authorization-kubeconfig="$C/kube-scheduler.kubeconfig" \
   --bind-address=127.0.0.1 --secure-port="$SCHED_PORT" --cert-dir="$DIR/certs/scheduler" \
-  --leader-elect=false --v=1
+  --leader-elect=false --kube-api-qps="$CLIENT_QPS" --kube-api-burst="$CLIENT_BURST" --v=1
 
 # The fake node kwok plays the kubelet for. There is no node-lifecycle controller
 # (nothing sends kubelet heartbeats), so the TaintNodesByCondition admission

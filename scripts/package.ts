@@ -3,8 +3,7 @@
  * (https://nodejs.org/api/single-executable-applications.html) that needs no Node on PATH.
  *
  *   1. esbuild bundles bin/run.ts (the real entry, after the version check) into one ES module.
- *      ESM because yoga-layout (ink's layout engine, wasm inlined as base64) uses top-level
- *      await, which no CommonJS bundle can hold. ink's optional devtools are cut out.
+ *      scripts/bundle.ts holds its esbuild configuration (the same as npm run build's).
  *   2. The bundle becomes a SEA asset. The SEA main script must be CommonJS on Node 22, so it is a
  *      small loader that imports the asset through Node's own ESM loader (see LOADER).
  *   3. `node --experimental-sea-config` writes the blob; postject injects it into a copy of the
@@ -18,9 +17,9 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
+import { entryBundle, ROOT } from './bundle.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
 const OUT = join(ROOT, 'release');
 const WORK = join(OUT, 'work');
 const FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -30,19 +29,6 @@ if (!OS || !ARCH) {
   process.stderr.write(`package: no standalone build for ${process.platform}/${process.arch} (linux and darwin, x64 and arm64)\n`);
   process.exit(1);
 }
-
-/** ink imports react-devtools-core only when DEV=true and the package is installed: neither in the binary. */
-const noDevtools: Plugin = {
-  name: 'no-devtools',
-  setup(b) {
-    b.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'empty' }));
-    b.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export default {};', loader: 'js' }));
-    b.onLoad({ filter: /[\\/]ink[\\/]build[\\/](reconciler|ink)\.js$/ }, (args) => ({
-      contents: readFileSync(args.path, 'utf8').replaceAll(`process.env['DEV'] === 'true'`, 'false'),
-      loader: 'js',
-    }));
-  },
-};
 
 /**
  * The SEA main script (CommonJS). vm's USE_MAIN_CONTEXT_DEFAULT_LOADER gives it a real dynamic
@@ -65,20 +51,7 @@ load('data:text/javascript;base64,' + Buffer.from(source).toString('base64')).ca
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(WORK, { recursive: true });
 
-await build({
-  entryPoints: [join(ROOT, 'bin/run.ts')],
-  outfile: join(WORK, 'cutover.mjs'),
-  bundle: true,
-  minify: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  legalComments: 'none',
-  // CommonJS dependencies (undici, client-node's) call require() for Node built-ins.
-  banner: { js: `import { createRequire as __cutoverRequire } from 'node:module'; const require = __cutoverRequire(process.execPath);` },
-  plugins: [noDevtools],
-  logLevel: 'warning',
-});
+await build(entryBundle(join(WORK, 'cutover.mjs'), 'process.execPath'));
 
 writeFileSync(join(WORK, 'main.cjs'), LOADER);
 writeFileSync(

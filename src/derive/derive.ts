@@ -12,7 +12,8 @@ import { eventsAbout, indexEvents } from './events.js';
 import { jobViews, type JobView } from './jobs.js';
 import { isServing, releaseOrder, releaseView, type ReleaseView } from './releases.js';
 import { namespaceTraffic, type ServiceView, type TrafficMemo } from './services.js';
-import { groupBy, nameOf, nsOf, uidOf } from './util.js';
+import { groupBy, nameOf, nsOf, sameInputs, uidOf } from './util.js';
+import { indexPods, type ReleaseEvents } from './memo.js';
 
 export { DeriveMemo } from './memo.js';
 export type { DeploymentView, JudgedGauge, TrackedHistory } from './deployments.js';
@@ -56,13 +57,16 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
   const nextHistories = new Map<string, TrackedHistory>();
   const nextTraffic = new Map<string, TrafficMemo>();
   const rsByOwner = groupBy(snap.replicasets, (rs) => controllerRef(rs)?.uid);
-  const podsByOwner = groupBy(snap.pods, (p) => controllerRef(p)?.uid);
+  // Pods are the many: their groupings are kept while the pods array is the same (a flush for a
+  // Deployment, an Event or a clock tick touches no pod).
+  const podIndex = memo.pods?.pods === snap.pods ? memo.pods : indexPods(snap.pods);
+  const podsByOwner = podIndex.byOwner;
   const eventIndex = indexEvents(snap.events, memo.events);
+  const nextReleaseEvents = new Map<string, ReleaseEvents>();
   const deploymentsByNs = groupBy(snap.deployments, nsOf);
   const servicesByNs = groupBy(snap.services, nsOf);
   const slicesByNs = groupBy(snap.endpointslices, nsOf);
   const pdbsByNs = groupBy(snap.poddisruptionbudgets, nsOf);
-  const podsByNs = groupBy(snap.pods, nsOf);
 
   const releases: ReleaseView[] = [];
   const services: ServiceView[] = [];
@@ -83,7 +87,7 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
       }
       podsOfDeployment.set(nameOf(d), pods);
     }
-    const podsByName = new Map((podsByNs.get(ns) ?? []).map((p) => [nameOf(p), p]));
+    const podsByName = podIndex.byName(ns);
     const traffic = namespaceTraffic(ns, nsServices, slicesByNs.get(ns) ?? [], { deployments, podsOfDeployment, podsByName, rsToDeployment }, memo.traffic, nextTraffic);
     services.push(...traffic.views);
 
@@ -98,12 +102,18 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
       });
       const service = release.service ? nsServices.find((s) => nameOf(s) === release.service) : undefined;
       const uids = views.flatMap((v) => [v.uid, ...v.replicaSets.owned.map(uidOf), ...v.pods.map((p) => p.uid)]);
-      releases.push(releaseView(ns, release, views, service, serviceTraffic, syncing, eventsAbout(uids, eventIndex), now));
+      const key = `${ns}/${release.name}`;
+      const was = memo.releaseEvents.get(key);
+      const events = was && was.index === eventIndex && sameInputs(was.uids, uids) ? was : { index: eventIndex, uids, events: eventsAbout(uids, eventIndex) };
+      nextReleaseEvents.set(key, events);
+      releases.push(releaseView(ns, release, views, service, serviceTraffic, syncing, events.events, now));
     }
   }
 
   memo.histories = nextHistories;
   memo.traffic = nextTraffic;
   memo.events = eventIndex;
+  memo.pods = podIndex;
+  memo.releaseEvents = nextReleaseEvents;
   return { releases, services, jobs: jobViews(snap.jobs), events: eventIndex.newest, syncing };
 }

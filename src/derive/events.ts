@@ -1,7 +1,9 @@
-/** Events: newest first, and by the uid of the object they are about. */
+/**
+ * Events: newest first, by the uid of the object they are about, bounded to what the views show
+ * (EVENTS_PER_OBJECT about each object, EVENTS_HELD over all).
+ */
 import type { CoreV1Event } from '@kubernetes/client-node';
-import { timestampMillis } from '../model/index.js';
-import { groupBy } from './util.js';
+import { eventMillis, EVENTS_HELD, EVENTS_PER_OBJECT } from '../model/events.js';
 
 const EVENT_LIMIT = 500;
 const RELEASE_EVENT_LIMIT = 60;
@@ -10,6 +12,7 @@ type Stamped = { t: number; e: CoreV1Event };
 
 export interface EventIndex {
   events: CoreV1Event[];
+  /** Newest first, at most EVENTS_PER_OBJECT per uid. */
   byUid: Map<string | undefined, Stamped[]>;
   /** The newest EVENT_LIMIT events, newest first. */
   newest: CoreV1Event[];
@@ -18,9 +21,23 @@ export interface EventIndex {
 /** Reuses `previous` while the events array is the same (an unchanged kind keeps its array). */
 export function indexEvents(events: CoreV1Event[], previous: EventIndex | undefined): EventIndex {
   if (previous?.events === events) return previous;
-  // Events are many (tens of thousands on a busy namespace): stamp each once, newest first.
+  // Events are many (tens of thousands on a busy namespace): stamp each once, newest first, and
+  // keep only the newest EVENTS_HELD, EVENTS_PER_OBJECT about each object.
   const stamped = events.map((e) => ({ t: eventTime(e), e })).sort((a, b) => b.t - a.t);
-  return { events, byUid: groupBy(stamped, (x) => x.e.involvedObject?.uid), newest: stamped.slice(0, EVENT_LIMIT).map((x) => x.e) };
+  const byUid = new Map<string | undefined, Stamped[]>();
+  const newest: CoreV1Event[] = [];
+  let held = 0;
+  for (const x of stamped) {
+    if (held >= EVENTS_HELD) break;
+    if (newest.length < EVENT_LIMIT) newest.push(x.e);
+    const uid = x.e.involvedObject?.uid;
+    let list = byUid.get(uid);
+    if (!list) byUid.set(uid, (list = []));
+    if (list.length >= EVENTS_PER_OBJECT) continue;
+    list.push(x);
+    held++;
+  }
+  return { events, byUid, newest };
 }
 
 /** The newest events about any of these objects. */
@@ -30,6 +47,7 @@ export function eventsAbout(uids: Iterable<string>, index: EventIndex): CoreV1Ev
     const list = index.byUid.get(uid);
     if (list) for (const x of list) out.push(x);
   }
+  if (out.length === 0) return [];
   return out.sort((a, b) => b.t - a.t).slice(0, RELEASE_EVENT_LIMIT).map((x) => x.e);
 }
 
@@ -39,7 +57,7 @@ const eventTimes = new WeakMap<CoreV1Event, number>();
 export function eventTime(e: CoreV1Event): number {
   let t = eventTimes.get(e);
   if (t === undefined) {
-    t = timestampMillis(e.lastTimestamp) ?? timestampMillis(e.eventTime as unknown as string) ?? timestampMillis(e.firstTimestamp) ?? timestampMillis(e.metadata?.creationTimestamp) ?? 0;
+    t = eventMillis(e);
     eventTimes.set(e, t);
   }
   return t;

@@ -33,9 +33,14 @@ export async function ensureBuilt(): Promise<void> {
     }
   }
   try {
-    const built = existsSync(CUTOVER) ? statSync(CUTOVER).mtimeMs : 0;
+    // As npm run build: tsc, then the bundle dist/bin/cutover.js loads (scripts/bundle.ts).
+    const bundle = join(ROOT, 'dist/bin/run.bundle.js');
+    const built = existsSync(CUTOVER) && existsSync(bundle) ? Math.min(statSync(CUTOVER).mtimeMs, statSync(bundle).mtimeMs) : 0;
     const sources = Math.max(...['src', 'views', 'bin'].map((d) => newest(join(ROOT, d))));
-    if (sources > built) await promisify(execFile)(NODE, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT });
+    if (sources > built) {
+      await promisify(execFile)(NODE, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json')], { cwd: ROOT });
+      await promisify(execFile)(NODE, ['--import', 'tsx', join(ROOT, 'scripts/bundle.ts')], { cwd: ROOT });
+    }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

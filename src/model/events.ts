@@ -1,0 +1,43 @@
+/**
+ * Events as the cockpit keeps them: only the fields the views read, and a bounded number, newest
+ * first. A busy namespace holds tens of thousands of Events (six or more per pod start), each
+ * about a kilobyte as the API server sends it; the views show the newest few hundred overall and
+ * the newest few about each object of a release.
+ */
+import type { CoreV1Event } from '@kubernetes/client-node';
+import { timestampMillis, type Timestamp } from './pods.js';
+
+/** Newest Events kept about one involved object (the release detail shows 60 over all its objects). */
+export const EVENTS_PER_OBJECT = 10;
+/** Newest Events kept over all objects. */
+export const EVENTS_HELD = 5000;
+
+/** When the event last happened: the first of lastTimestamp, eventTime, firstTimestamp, creation. */
+export function eventMillis(e: CoreV1Event): number {
+  return (
+    timestampMillis(e.lastTimestamp as Timestamp) ??
+    timestampMillis(e.eventTime as unknown as Timestamp) ??
+    timestampMillis(e.firstTimestamp as Timestamp) ??
+    timestampMillis(e.metadata?.creationTimestamp as Timestamp) ??
+    0
+  );
+}
+
+/**
+ * The fields the views and the event index read, with the event's time folded into
+ * `lastTimestamp` (as the API server's ISO string, so the shape stays what a watch delivers).
+ */
+export function compactEvent(e: CoreV1Event): CoreV1Event {
+  const t = eventMillis(e);
+  const { name, namespace, uid } = e.metadata ?? {};
+  const io = e.involvedObject ?? {};
+  return {
+    metadata: { name, namespace, uid },
+    involvedObject: { kind: io.kind, name: io.name, namespace: io.namespace, uid: io.uid },
+    reason: e.reason,
+    message: e.message,
+    type: e.type,
+    ...(e.count !== undefined ? { count: e.count } : {}),
+    ...(t ? { lastTimestamp: new Date(t).toISOString() as unknown as Date } : {}),
+  };
+}

@@ -72,7 +72,8 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
   const height = Math.max(1, rows);
   const bodyHeight = Math.max(0, height - CHROME_ROWS);
   const dialog = readonly ? null : actions?.dialog ?? null;
-  const wallNow = useTicker(clock, health.lostSince !== undefined || (!health.synced && health.failure !== undefined) || dialog?.kind === 'running');
+  const pending = view.releases.some((r) => r.driver?.pending);
+  const wallNow = useTicker(clock, health.lostSince !== undefined || (!health.synced && health.failure !== undefined) || dialog?.kind === 'running' || pending);
 
   const help = useMemo(() => (ui.help ? helpLayout(helpLines(readonly, actions), width, bodyHeight) : undefined), [ui.help, readonly, actions, width, bodyHeight]);
 
@@ -101,7 +102,7 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
   } else {
     body = (
       <>
-        <Screen state={{ ui, view, now, connection, health }} width={width} height={screenHeight} />
+        <Screen state={{ ui, view, now: pending ? wallNow : now, connection, health }} width={width} height={screenHeight} />
         {dialog ? <ActionDialog lines={dLines} width={width} height={dHeight} /> : null}
       </>
     );
@@ -140,7 +141,7 @@ function Screen({ state, width, height }: { state: ScreenState; width: number; h
   const cursor = ui.cursor[ui.screen] ?? 0;
   switch (ui.screen) {
     case 'releases':
-      return <Releases rows={releaseRows(view, ui.filter)} cursor={cursor} width={width} height={height} allNamespaces={all} filtered={filtered} syncing={view.syncing} />;
+      return <Releases rows={releaseRows(view, ui.filter)} cursor={cursor} width={width} height={height} allNamespaces={all} filtered={filtered} syncing={view.syncing} now={now} />;
     case 'services':
       return <Services rows={serviceRows(view, ui.filter)} cursor={cursor} width={width} height={height} allNamespaces={all} filtered={filtered} />;
     case 'jobs':

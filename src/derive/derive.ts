@@ -11,6 +11,7 @@ import { deploymentView, type TrackedHistory } from './deployments.js';
 import { eventsAbout, indexEvents } from './events.js';
 import { jobViews, type JobView } from './jobs.js';
 import { isServing, releaseOrder, releaseView, type ReleaseView } from './releases.js';
+import { indexAuditEvents, leasesByNamespace, pairView, type PairMemo } from './pair.js';
 import { namespaceTraffic, type ServiceView, type TrafficMemo } from './services.js';
 import { groupBy, nameOf, nsOf, uidOf } from './util.js';
 
@@ -20,6 +21,7 @@ export { eventTime } from './events.js';
 export { MIGRATION_LABEL, type JobView } from './jobs.js';
 export { podStatusText, type PodRow } from './pods.js';
 export type { ReleaseCounts, ReleaseView } from './releases.js';
+export type { DriverView, PairView, TimelineEntry } from './pair.js';
 export type { ServiceView } from './services.js';
 export type { ReleasePhase, ReleaseVerdict, VerdictLevel } from '../model/index.js';
 
@@ -63,6 +65,9 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
   const slicesByNs = groupBy(snap.endpointslices, nsOf);
   const pdbsByNs = groupBy(snap.poddisruptionbudgets, nsOf);
   const podsByNs = groupBy(snap.pods, nsOf);
+  const leasesByNs = leasesByNamespace(snap.leases);
+  const audit = indexAuditEvents(snap.events, memo.audit);
+  const nextPairs = new Map<string, PairMemo>();
 
   const releases: ReleaseView[] = [];
   const services: ServiceView[] = [];
@@ -98,12 +103,31 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
       });
       const service = release.service ? nsServices.find((s) => nameOf(s) === release.service) : undefined;
       const uids = views.flatMap((v) => [v.uid, ...v.replicaSets.owned.map(uidOf), ...v.pods.map((p) => p.uid)]);
-      releases.push(releaseView(ns, release, views, service, serviceTraffic, syncing, eventsAbout(uids, eventIndex)));
+      const view = releaseView(ns, release, views, service, serviceTraffic, syncing, eventsAbout(uids, eventIndex));
+      const names = releaseOrder(release);
+      const pair = pairView(
+        {
+          namespace: ns,
+          release: release.name,
+          objects: release.service ? [...names, release.service] : names,
+          leases: leasesByNs.get(ns) ?? [],
+          pods: names.flatMap((n) => podsOfDeployment.get(n) ?? []),
+          deployments: deployments.filter((d) => names.includes(nameOf(d))),
+          replicaSets: names.flatMap((n) => rsOfDeployment.get(n) ?? []),
+          audit,
+          now,
+        },
+        memo.pairs.get(view.key),
+      );
+      nextPairs.set(view.key, pair.memo);
+      releases.push({ ...view, ...pair.view });
     }
   }
 
   memo.histories = nextHistories;
   memo.traffic = nextTraffic;
   memo.events = eventIndex;
+  memo.audit = audit;
+  memo.pairs = nextPairs;
   return { releases, services, jobs: jobViews(snap.jobs), events: eventIndex.newest, syncing };
 }

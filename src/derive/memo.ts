@@ -5,6 +5,7 @@
  */
 import type { TrackedHistory } from './deployments.js';
 import type { EventIndex } from './events.js';
+import type { AuditEventIndex, PairMemo } from './pair.js';
 import type { TrafficMemo } from './services.js';
 
 export class DeriveMemo {
@@ -13,4 +14,7 @@ export class DeriveMemo {
   /** By namespace/name of the Service. */
   traffic: ReadonlyMap<string, TrafficMemo> = new Map();
   events?: EventIndex;
+  audit?: AuditEventIndex;
+  /** By release key: leaders seen last and their hand-offs so far. */
+  pairs: ReadonlyMap<string, PairMemo> = new Map();
 }

@@ -73,7 +73,7 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
   const bodyHeight = Math.max(0, height - CHROME_ROWS);
   const dialog = readonly ? null : actions?.dialog ?? null;
   const pending = view.releases.some((r) => r.driver?.pending);
-  const wallNow = useTicker(clock, health.lostSince !== undefined || (!health.synced && health.failure !== undefined) || dialog?.kind === 'running' || pending);
+  const wallNow = useTicker(clock, health.lostSince !== undefined || (!health.synced && health.failure !== undefined) || dialog?.kind === 'running' || dialog?.kind === 'grace' || pending);
 
   const help = useMemo(() => (ui.help ? helpLayout(helpLines(readonly, actions), width, bodyHeight) : undefined), [ui.help, readonly, actions, width, bodyHeight]);
 

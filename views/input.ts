@@ -38,7 +38,7 @@ export interface KeyDeps {
   help?: { count: number; page: number };
 }
 
-const RELEASE_ACTIONS = new Set<string>(KEYMAP.filter((b) => b.group === 'release').map((b) => b.action));
+const RELEASE_ACTIONS = new Set<string>(KEYMAP.filter((b) => b.group === 'release' && b.action !== 'takeOver').map((b) => b.action));
 const isReleaseAction = (b: Binding): b is Binding & { action: ReleaseAction } => RELEASE_ACTIONS.has(b.action);
 
 export function dispatchIntent(intents: Intents, intent: UiIntent | undefined): void {
@@ -89,6 +89,9 @@ export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'te
     else if (binding?.action === 'inputCancel') result = { ui: cancelFilter(ui) };
     else if (binding?.action === 'inputDelete') result = { ui: backspaceFilter(ui) };
     else if (!key.ctrl && !key.meta && input) result = { ui: typeFilter(ui, input) };
+  } else if (binding?.action === 'takeOver') {
+    intents.takeOver?.(actionSubject(state).release?.key);
+    return binding;
   } else if (binding && isReleaseAction(binding)) {
     const { release, side } = actionSubject(state);
     if (deps.onAction) deps.onAction(binding.action, release);
@@ -119,7 +122,7 @@ const isText = (input: string, key: Key) => !key.ctrl && !key.meta && input !== 
  */
 export function handleDialogKey(input: string, key: Key, dialog: Dialog, deps: KeyDeps): Binding | 'text' | 'pass' | undefined {
   const send = deps.intents.dialog!;
-  const textual = dialog.kind === 'prompt' || (dialog.kind === 'confirm' && dialog.confirmName !== undefined);
+  const textual = dialog.kind === 'prompt' || dialog.kind === 'takeover' || (dialog.kind === 'confirm' && dialog.confirmName !== undefined);
   const b = findBinding(input, key, { mode: textual ? 'input' : 'dialog', dialog: dialog.kind, readonly: false, screen: 'releases' });
   if (b?.action === 'quit') {
     deps.intents.quit();
@@ -153,9 +156,13 @@ export function handleDialogKey(input: string, key: Key, dialog: Dialog, deps: K
     case 'running':
       if (act === 'dialogStop') send({ type: 'cancel' });
       return b;
+    case 'grace':
+      if (act === 'dialogCancel') send({ type: 'cancel' });
+      return b;
     case 'refused':
     case 'result':
       if (act === 'dialogOverride' && dialog.kind === 'refused' && dialog.overridable) send({ type: 'override' });
+      else if (act === 'dialogTakeOver' && dialog.kind === 'refused' && dialog.drivenBy) send({ type: 'takeOver' });
       else if (act === 'dialogRollback' && dialog.kind === 'result' && dialog.rollback) send({ type: 'rollback' });
       else {
         send({ type: 'close' });

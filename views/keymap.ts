@@ -13,14 +13,17 @@ import type { Dialog } from '../src/store/actionState.js';
 export type ReleaseAction = ActionKey;
 
 /** Keys inside an action dialog (confirm, picker, refusal, running, result). */
-export type DialogAction = 'dialogConfirm' | 'dialogCancel' | 'dialogStop' | 'dialogPick' | 'dialogOverride' | 'dialogRollback' | 'dialogClose';
+export type DialogAction = 'dialogConfirm' | 'dialogCancel' | 'dialogStop' | 'dialogPick' | 'dialogOverride' | 'dialogTakeOver' | 'dialogRollback' | 'dialogClose';
+
+/** Taking over the driver lock of a release someone else drives (the engine's DriverService). */
+export type PairAction = 'takeOver';
 
 export type DialogKind = Dialog['kind'];
 
 /** Editing the `:` command line or the `/` filter. */
 export type InputAction = 'inputSubmit' | 'inputCancel' | 'inputDelete';
 
-export type Action = UiAction | ReleaseAction | InputAction | DialogAction;
+export type Action = UiAction | ReleaseAction | PairAction | InputAction | DialogAction;
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace' | 'delete';
 
@@ -94,12 +97,14 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'inputDelete', keys: [{ key: 'backspace' }, { key: 'delete' }], label: 'Backspace', description: 'delete a character', group: 'input', mode: 'input' },
   // release actions: one binding per action registry entry (mutating; each shows its plan and asks first)
   ...ACTION_KEYS.map(releaseBinding),
+  { action: 'takeOver', keys: [{ input: 'T' }], label: 'T', description: 'take over driving the release from its driver (type a reason; audited as an Event on the release)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
   // inside an action dialog (the revision picker also moves with the move keys)
   { action: 'dialogConfirm', keys: [{ input: 'y' }, { key: 'return' }], label: 'y Enter', description: 'run the plan shown (prod context: type the Deployment or Service name, then Enter)', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'refused', 'result'], mutating: true },
-  { action: 'dialogCancel', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n Esc', description: 'cancel, nothing changes; closes a refusal or a result', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'picker', 'refused', 'result'], mutating: true },
+  { action: 'dialogCancel', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n Esc', description: 'cancel, nothing changes; closes a refusal or a result', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'picker', 'refused', 'result', 'grace'], mutating: true },
   { action: 'dialogStop', keys: [{ key: 'escape' }], label: 'Esc', description: 'while an action runs: stop waiting (writes made stay)', group: 'dialog', mode: 'dialog', dialogs: ['running'], mutating: true },
   { action: 'dialogPick', keys: [{ key: 'return' }], label: 'Enter', description: 'revision picker (U): plan the undo to the revision under the cursor', group: 'dialog', mode: 'dialog', dialogs: ['picker'], mutating: true },
-  { action: 'dialogOverride', keys: [{ input: '!' }], label: '!', description: 'migration-gate refusal: override with a typed reason (audited)', group: 'dialog', mode: 'dialog', dialogs: ['refused'], mutating: true },
+  { action: 'dialogOverride', keys: [{ input: '!' }], label: '!', description: 'migration-gate or freeze refusal: override with a typed reason (audited)', group: 'dialog', mode: 'dialog', dialogs: ['refused'], mutating: true },
+  { action: 'dialogTakeOver', keys: [{ input: 'T' }], label: 'T', description: 'refused because someone else drives: take over (type a reason; audited), then plan again', group: 'dialog', mode: 'dialog', dialogs: ['refused'], mutating: true },
   { action: 'dialogRollback', keys: [{ input: 'u' }], label: 'u', description: 'failed result: apply the offered rollback (confirm first)', group: 'dialog', mode: 'dialog', dialogs: ['result'], mutating: true },
   { action: 'dialogClose', keys: [{ input: ' ' }], label: 'Space', description: 'close a refusal or a result (any other key closes it and acts as usual)', group: 'dialog', mode: 'dialog', dialogs: ['refused', 'result'], mutating: true },
 ];

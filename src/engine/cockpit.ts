@@ -11,7 +11,8 @@ import { DeriveMemo, deriveViewModel, emptyViewModel, RELEASE_KINDS } from '../d
 import { FlushScheduler } from '../store/scheduler.js';
 import { snapshotOf, type Versions } from '../derive/snapshot.js';
 import { createCockpitStore, initialUi, type CockpitStore, type Notice } from '../store/state.js';
-import { ActionController } from './controller.js';
+import { ActionController, type PairOptions } from './controller.js';
+import { driverIdentity } from '../kube/lease.js';
 import type { ActionKey, DialogInput } from '../store/actionState.js';
 
 export interface CockpitOptions {
@@ -31,6 +32,8 @@ export interface CockpitOptions {
   stateDir?: string;
   /** Skip the SelfSubjectAccessReviews at connect. */
   skipAccessCheck?: boolean;
+  /** Steering as a pair: lock duration, cancel window, freeze rules; identity defaults to the kubeconfig user @ this host. */
+  pair?: Partial<PairOptions>;
 }
 
 /** What views may ask of the engine. Release actions join here. */
@@ -48,6 +51,8 @@ export interface Intents {
   act?(action: ActionKey, releaseKey: string | undefined, side?: string): void;
   /** A key inside the open action dialog. */
   dialog?(input: DialogInput): void;
+  /** `T`: take over driving the release (a typed reason, audited). */
+  takeOver?(releaseKey: string | undefined): void;
 }
 
 export class Cockpit implements Intents {
@@ -100,6 +105,11 @@ export class Cockpit implements Intents {
     this.actions.key(input);
   }
 
+  takeOver(releaseKey: string | undefined): void {
+    if (this.opts.readonly) return;
+    this.actions.takeOver(releaseKey);
+  }
+
   private newController(): ActionController {
     return new ActionController({
       store: this.store,
@@ -110,6 +120,7 @@ export class Cockpit implements Intents {
       refresh: () => this.refresh(),
       notify: (text, level) => this.notify(text, level),
       now: this.now,
+      ...(this.opts.readonly ? {} : { pair: { identity: driverIdentity(this.opts.kc.getCurrentUser()?.name ?? (this.conn.user || 'unknown')), ...this.opts.pair } }),
     });
   }
 
@@ -129,7 +140,8 @@ export class Cockpit implements Intents {
       }
       this.restart(() => {
         this.conn = next;
-        // The audit names the context; the journal of undoable actions belongs to the old one.
+        // The audit names the context; the journal of undoable actions belongs to the old one (and its locks go).
+        void this.actions.stop();
         this.actions = this.newController();
       });
       this.notify(`context ${context}`);

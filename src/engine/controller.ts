@@ -11,7 +11,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { rollbackPlan } from '../actions/execute.js';
 import { migrationLogTail } from '../actions/migrate.js';
-import { confirmTarget, disabledReason, keyWord, REGISTRY, type ActionKey, type ActionRequest } from '../actions/registry.js';
+import { confirmTarget, disabledReason, keyWord, mutates, REGISTRY, type ActionKey, type ActionRequest } from '../actions/registry.js';
 import { listRevisions } from '../actions/revisions.js';
 import { ActionService } from '../actions/service.js';
 import type { PlanInput } from '../actions/state.js';
@@ -22,6 +22,9 @@ import { isProductionContext } from '../kube/config.js';
 import type { ActionsState, Dialog, DialogInput } from '../store/actionState.js';
 import type { ReleaseView } from '../derive/derive.js';
 import type { CockpitStore, Notice } from '../store/state.js';
+import type { RecurringFreeze } from '../model/freeze.js';
+import { clockTime } from '../model/verdict.js';
+import { DriverService, type MayAct } from './driver.js';
 
 export interface ControllerOptions {
   store: CockpitStore;
@@ -38,10 +41,40 @@ export interface ControllerOptions {
   now?: () => number;
   /** How often a running migration's log tail is re-read (ms). */
   logPollMs?: number;
+  /** Steering as a pair: the driver lock, freezes and the cancel window (off with --readonly). */
+  pair?: PairOptions;
 }
+
+export interface PairOptions {
+  /** `user@host` (kube/lease.ts driverIdentity). */
+  identity: string;
+  /** How long a lock lives without renewal (default 60 s). */
+  lockSeconds?: number;
+  /** The cancel window between confirm and fire (default 0). */
+  graceMs?: number;
+  /** Recurring freeze windows (--freeze-config). */
+  freezeRules?: readonly RecurringFreeze[];
+}
+
+/** `driven by alice@host since 14:02` */
+export const drivenText = (holder: string, since: Date | undefined): string => `driven by ${holder}${since ? ` since ${clockTime(since.getTime()).slice(0, 5)}` : ''}`;
+
+/** The line a refused claim reads as, with what the user may do. */
+export function mayActRefusal(may: Extract<MayAct, { ok: false }>, how: { takeOver: string; freezeOverride: string }): string {
+  if (may.reason === 'driven') return `${drivenText(may.drivenBy, may.since)}: ${how.takeOver}`;
+  return `frozen: ${may.why}${may.until ? ` (until ${may.until.toISOString()})` : ''}; ${how.freezeOverride}`;
+}
+
+const COCKPIT_HOW = { takeOver: 'T takes over (type a reason; audited as an Event on the release)', freezeOverride: '! overrides it with a typed reason (audited)' };
 
 const PROGRESS_LINES = 6;
 const LOG_LINES = 8;
+
+/** The Job a migration plan creates. */
+function migrationJob(plan: Plan): string | undefined {
+  const create = plan.steps.find((s) => s.kind === 'create');
+  return plan.action === 'migrate' && create ? create.target.name : undefined;
+}
 
 export const isGateRefusal = (plan: Plan): boolean => /migration gate closed/.test(plan.refusal ?? '');
 
@@ -52,6 +85,8 @@ export class ActionController {
   private abort?: AbortController;
   private logTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  /** The driver lock, freezes and the cancel window; undefined when not steering as a pair. */
+  readonly driver?: DriverService;
 
   constructor(private readonly opts: ControllerOptions) {
     this.store = opts.store;
@@ -63,7 +98,20 @@ export class ActionController {
       dryRun: opts.dryRun ?? false,
       ...(opts.stateDir ? { dir: opts.stateDir } : {}),
     });
-    this.set({ dryRun: this.service.dryRun });
+    this.set({ dryRun: this.service.dryRun, ...(opts.pair ? { identity: opts.pair.identity } : {}) });
+    const pair = opts.pair;
+    if (pair)
+      this.driver = new DriverService({
+        kc: opts.kc,
+        identity: pair.identity,
+        user: opts.kc.getCurrentUser()?.name ?? (c.user || 'unknown'),
+        context: c.context,
+        now: this.now,
+        auditLog: this.service.auditLog,
+        ...(pair.lockSeconds ? { durationSeconds: pair.lockSeconds } : {}),
+        ...(pair.freezeRules ? { freezeRules: pair.freezeRules } : {}),
+        onLost: (key, by) => this.notify(`you no longer drive ${key.split('/').at(-1)}: ${by ? `${by} took over` : 'the lock was lost'}`, 'warn'),
+      });
   }
 
   get state(): ActionsState {
@@ -115,6 +163,8 @@ export class ActionController {
       return;
     }
     const request: ActionRequest = { key, releaseKey: release.key, ...(side ? { side } : {}) };
+    const holder = this.partnerDriving(release);
+    if (holder && mutates(key)) return this.refuseDriven(request, release, holder.holder, holder.since);
     const target = actionTarget(release, side);
     const prompt = spec.prompt;
     if (prompt && (prompt.applies?.(release) ?? true)) {
@@ -180,6 +230,18 @@ export class ActionController {
         if (input.type === 'confirm') return this.execute(d.plan, d.request);
         return;
       case 'refused':
+        if (input.type === 'takeOver' && d.drivenBy && d.request.releaseKey) return this.takeOver(d.request.releaseKey, d.request);
+        if (input.type === 'override' && d.overridable && d.frozen) {
+          return this.open({
+            kind: 'prompt',
+            purpose: 'freeze-override',
+            request: d.request,
+            title: `override the freeze for: ${d.plan.title}`,
+            label: 'reason',
+            text: '',
+            hint: 'type why (recorded in the audit log and the Event); Enter re-plans, Esc cancels',
+          });
+        }
         if (input.type === 'override' && d.overridable) {
           return this.open({
             kind: 'prompt',
@@ -192,6 +254,16 @@ export class ActionController {
           });
         }
         if (input.type === 'cancel' || input.type === 'close' || input.type === 'confirm') return this.close();
+        return;
+      case 'takeover':
+        if (d.busy) return;
+        if (input.type === 'cancel') return this.close();
+        if (input.type === 'text') return this.open({ ...d, text: d.text + input.text, error: undefined });
+        if (input.type === 'backspace') return this.open({ ...d, text: [...d.text].slice(0, -1).join(''), error: undefined });
+        if (input.type === 'confirm') return this.submitTakeOver(d);
+        return;
+      case 'grace':
+        if (input.type === 'cancel') this.abort?.abort();
         return;
       case 'running':
         if (input.type === 'cancel' && !d.stopping) {
@@ -206,8 +278,40 @@ export class ActionController {
     }
   }
 
+  /**
+   * `T`: take over driving a release (a typed reason; audited as an Event on the release). From a
+   * refusal, `then` is the refused request, planned again once the lock is ours.
+   */
+  takeOver(releaseKey: string | undefined, then?: ActionRequest): void {
+    if (!this.driver) return this.notify('T: taking over needs the driver lock, which is off here (--readonly)', 'warn');
+    const release = this.release(releaseKey);
+    if (!release) return this.notify('T: no release under the cursor', 'warn');
+    const holder = this.partnerDriving(release)?.holder;
+    if (!holder && !then) return this.notify(`T: nobody else drives ${release.name}; the first action you run takes the lock`);
+    this.open({ kind: 'takeover', releaseKey: release.key, release: release.name, ...(holder ? { holder } : {}), text: '', ...(then ? { then } : {}) });
+  }
+
+  private submitTakeOver(d: Extract<Dialog, { kind: 'takeover' }>): void {
+    const reason = d.text.trim();
+    if (!reason) return this.open({ ...d, error: 'type why you take over (recorded in the Event on the release); Esc cancels' });
+    this.open({ ...d, busy: true });
+    this.running = (async () => {
+      let may: MayAct;
+      try {
+        may = await this.driver!.takeOver(d.releaseKey, reason);
+      } catch (err) {
+        return this.open({ ...d, busy: false, error: (err as Error).message });
+      }
+      if (!may.ok) return this.open({ ...d, busy: false, error: may.reason === 'driven' ? `${drivenText(may.drivenBy, may.since)} again: try again` : may.why });
+      this.notify(`you drive ${d.release} now${d.holder ? ` (taken over from ${d.holder}; audited)` : ''}${may.note ? `; ${may.note}` : ''}`, may.note ? 'warn' : 'info');
+      this.opts.refresh?.();
+      if (d.then) this.plan(d.then);
+      else this.close();
+    })();
+  }
+
   close(): void {
-    if (this.dialog?.kind === 'running') return;
+    if (this.dialog?.kind === 'running' || this.dialog?.kind === 'grace') return;
     this.stopLogs();
     this.set({ dialog: null });
   }
@@ -251,15 +355,58 @@ export class ActionController {
     const text = d.text.trim();
     if (!text) return this.open({ ...d, error: `type a ${d.label} first (Esc cancels)` });
     if (d.purpose === 'override') return this.plan({ ...d.request, override: text });
+    if (d.purpose === 'freeze-override') return this.plan({ ...d.request, freezeOverride: text });
     const problem = REGISTRY[d.request.key].prompt?.check(text);
     if (problem) return this.open({ ...d, error: problem });
     return this.plan({ ...d.request, value: text });
   }
 
-  /** Runs a confirmed plan; progress and the result go into the store. */
+  /**
+   * A confirmed plan: a mutation claims the driver lock first (refused while someone else drives,
+   * or during a freeze unless overridden), waits out the cancel window, then runs.
+   */
   private execute(plan: Plan, request: ActionRequest): void {
-    const create = plan.steps.find((s) => s.kind === 'create');
-    const job = plan.action === 'migrate' && create ? create.target.name : undefined;
+    const releaseKey = this.releaseKeyOf(plan, request);
+    if (!this.driver || this.service.dryRun || !mutates(request.key) || !releaseKey) return this.fire(plan, request);
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    const job = migrationJob(plan);
+    this.open({ kind: 'running', plan, dryRun: false, progress: ['checking the driver lock and freezes'], started: this.now(), ...(job ? { job } : {}) });
+    this.running = (async () => {
+      const may = await this.driver!.claim(releaseKey, request.freezeOverride ? { freezeOverride: request.freezeOverride } : {}).catch(
+        (err): MayAct => ({ ok: true, lock: 'advisory', note: `cannot check the driver lock: ${(err as Error).message}` }),
+      );
+      if (!may.ok) {
+        this.abort = undefined;
+        const refused = refuse({ action: plan.action, title: plan.title, namespace: plan.namespace, subject: plan.subject }, mayActRefusal(may, COCKPIT_HOW));
+        return this.open({ kind: 'refused', request, plan: refused, overridable: may.reason === 'frozen', ...(may.reason === 'frozen' ? { frozen: true } : { drivenBy: may.drivenBy }) });
+      }
+      if (may.note) this.notify(may.note, 'warn');
+      const override = [request.override, may.freezeOverridden && `freeze: ${may.freezeOverridden}`].filter(Boolean).join('; ');
+      const graceMs = this.opts.pair?.graceMs ?? 0;
+      if (graceMs > 0 && !signal.aborted) {
+        this.open({ kind: 'grace', plan, request, fireAt: this.now() + graceMs });
+        const outcome = await this.driver!.grace(releaseKey, graceMs, { action: plan.action, title: plan.title }, signal);
+        if (outcome === 'cancelled') {
+          this.abort = undefined;
+          this.set({ dialog: null });
+          this.notify(`cancelled in the cancel window: ${plan.title}; nothing was changed`);
+          return;
+        }
+      } else if (signal.aborted) {
+        this.abort = undefined;
+        this.set({ dialog: null });
+        this.notify(`cancelled: ${plan.title}; nothing was changed`);
+        return;
+      }
+      this.fire(plan, { ...request, ...(override ? { override } : {}) });
+      await this.running;
+    })();
+  }
+
+  /** Runs a plan now; progress and the result go into the store. */
+  private fire(plan: Plan, request: ActionRequest): void {
+    const job = migrationJob(plan);
     const dryRun = this.service.dryRun;
     this.abort = new AbortController();
     this.open({ kind: 'running', plan, dryRun, progress: [], started: this.now(), ...(job ? { job } : {}) });
@@ -318,11 +465,32 @@ export class ActionController {
     this.logTimer = undefined;
   }
 
-  /** Stops a running wait (the writes made stay) and timers; for quitting. */
+  /** Stops a running wait (the writes made stay) and timers, and gives up the driver locks; for quitting. */
   async stop(): Promise<void> {
     this.abort?.abort();
     this.stopLogs();
     await this.running?.catch(() => {});
+    await this.driver?.stop().catch(() => {});
+  }
+
+  /** Someone else's live driver lock on the release, as the watched Lease says. */
+  private partnerDriving(release: ReleaseView): { holder: string; since?: Date } | undefined {
+    const d = release.driver;
+    const identity = this.opts.pair?.identity;
+    if (!d || !identity || d.holder === identity) return undefined;
+    return d.expiresAt && d.expiresAt.getTime() <= this.now() ? undefined : d;
+  }
+
+  private refuseDriven(request: ActionRequest, release: ReleaseView, holder: string, since: Date | undefined): void {
+    const plan = refuse({ action: 'undo-action', title: `${keyWord(request.key)} on ${release.name}`, namespace: release.namespace, subject: release.name }, `${drivenText(holder, since)}: ${COCKPIT_HOW.takeOver}`);
+    this.open({ kind: 'refused', request, plan, overridable: false, drivenBy: holder });
+  }
+
+  /** The release a plan acts on: the request's, else (undo of the last action) the release named by the plan's subject. */
+  private releaseKeyOf(plan: Plan, request: ActionRequest): string | undefined {
+    if (request.releaseKey) return request.releaseKey;
+    const releases = this.store.getState().view.releases.filter((r) => r.namespace === plan.namespace);
+    return (releases.find((r) => r.name === plan.subject) ?? releases.find((r) => r.deployments.some((d) => d.name === plan.subject)))?.key;
   }
 
   private release(key: string | undefined): ReleaseView | undefined {

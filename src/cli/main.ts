@@ -13,6 +13,8 @@ import { runHistory, runUndo } from './undo.js';
 import { runSim } from './sim.js';
 import { runStatus } from './status.js';
 import { runGuard } from './guard.js';
+import { COCKPIT_PAIR_OPTIONS, cockpitPairFlags } from './pair.js';
+import type { PairOptions } from '../engine/controller.js';
 
 export const HELP = `cutover: a terminal cockpit for zero-downtime Kubernetes releases
 
@@ -21,6 +23,9 @@ Usage:
           [--steps 10,30,50,100]         open the cockpit (--demo: on an embedded simulated cluster;
                                          --readonly: no release keys; --dry-run: every action is a
                                          server-side dry run; --steps: the canary ladder of + and -)
+          [--grace 5s] [--lock-seconds 60] [--freeze-config FILE]
+                                         steering as a pair: the cancel window before an action fires,
+                                         the driver lock's lifetime, recurring freeze windows
   cutover status [NAME] [--json] [--watch]  print releases, budgets, verdicts and the checklist
   cutover sim [--port N] [--scenario NAME] [--speed X] [--pods N]
                                          run the embedded simulated cluster for kubectl and cutover
@@ -53,6 +58,8 @@ export interface CockpitLaunch {
   dryRun: boolean;
   /** The canary ladder for + and - (--steps). */
   steps?: number[];
+  /** Steering as a pair: --grace, --lock-seconds, --freeze-config. */
+  pair?: Partial<PairOptions>;
 }
 
 /** Runs a headless command (returns its exit code) or says to open the cockpit. */
@@ -95,14 +102,15 @@ export async function main(argv: string[]): Promise<number | CockpitLaunch> {
   // Any other release action's command, straight from the action registry.
   if (command !== undefined && cliCommand(command)) return runAct(actCommand(command), rest);
   if (command !== undefined && !command.startsWith('-')) throw new UsageError(`unknown command "${command}"; run cutover help`);
-  const { values } = parseArgs({ args: argv, options: { ...CONNECT_OPTIONS, readonly: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, steps: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: { ...CONNECT_OPTIONS, readonly: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, steps: { type: 'string' }, ...COCKPIT_PAIR_OPTIONS } });
   let steps: number[] | undefined;
   if (values.steps !== undefined) {
     const parsed = parseCanarySteps(values.steps);
     if (typeof parsed === 'string') throw new UsageError(`--steps: ${parsed}`);
     steps = parsed;
   }
-  return { target: await resolveTarget(values), readonly: values.readonly ?? false, dryRun: values['dry-run'] ?? false, ...(steps ? { steps } : {}) };
+  const pair = cockpitPairFlags(values);
+  return { target: await resolveTarget(values), readonly: values.readonly ?? false, dryRun: values['dry-run'] ?? false, ...(steps ? { steps } : {}), pair };
 }
 
 /** One line for the user, never a stack trace for expected failures. */

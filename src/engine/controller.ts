@@ -23,8 +23,7 @@ import type { ActionsState, Dialog, DialogInput } from '../store/actionState.js'
 import type { ReleaseView } from '../derive/derive.js';
 import type { CockpitStore, Notice } from '../store/state.js';
 import type { RecurringFreeze } from '../model/freeze.js';
-import { clockTime } from '../model/verdict.js';
-import { DriverService, type MayAct } from './driver.js';
+import { DriverService, drivenText, mayActRefusal, type MayAct } from './driver.js';
 
 export interface ControllerOptions {
   store: CockpitStore;
@@ -54,15 +53,6 @@ export interface PairOptions {
   graceMs?: number;
   /** Recurring freeze windows (--freeze-config). */
   freezeRules?: readonly RecurringFreeze[];
-}
-
-/** `driven by alice@host since 14:02` */
-export const drivenText = (holder: string, since: Date | undefined): string => `driven by ${holder}${since ? ` since ${clockTime(since.getTime()).slice(0, 5)}` : ''}`;
-
-/** The line a refused claim reads as, with what the user may do. */
-export function mayActRefusal(may: Extract<MayAct, { ok: false }>, how: { takeOver: string; freezeOverride: string }): string {
-  if (may.reason === 'driven') return `${drivenText(may.drivenBy, may.since)}: ${how.takeOver}`;
-  return `frozen: ${may.why}${may.until ? ` (until ${may.until.toISOString()})` : ''}; ${how.freezeOverride}`;
 }
 
 const COCKPIT_HOW = { takeOver: 'T takes over (type a reason; audited as an Event on the release)', freezeOverride: '! overrides it with a typed reason (audited)' };

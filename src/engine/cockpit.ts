@@ -74,6 +74,8 @@ export class Cockpit implements Intents {
   /** Plans, confirms and runs release actions; its state is `store.actions`. */
   actions: ActionController;
   onQuit: () => void = () => {};
+  /** A flush when the next driver lock runs out: nothing else may change then. */
+  private expiryTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: CockpitOptions) {
     this.now = opts.now ?? Date.now;
@@ -92,6 +94,7 @@ export class Cockpit implements Intents {
 
   async stop(): Promise<void> {
     this.scheduler.stop();
+    clearTimeout(this.expiryTimer);
     await this.actions.stop();
     await this.watch?.stop();
   }
@@ -188,6 +191,15 @@ export class Cockpit implements Intents {
       flushes: prev.flushes + 1,
       health: { synced: watch.synced, lostSince: watch.lostSince, failure: failing?.failure, retryAt: failing?.retryAt, ...(denied.length ? { denied } : {}) },
     });
+    this.flushAtExpiry(view.releases, now);
+  }
+
+  private flushAtExpiry(releases: readonly { driver?: { expiresAt?: Date } }[], now: number): void {
+    clearTimeout(this.expiryTimer);
+    const next = Math.min(...releases.map((r) => r.driver?.expiresAt?.getTime() ?? Infinity));
+    if (!Number.isFinite(next)) return;
+    this.expiryTimer = setTimeout(() => this.scheduler.markDirty(), Math.max(0, next - now) + 50);
+    this.expiryTimer.unref?.();
   }
 
   private restart(change: () => void): void {

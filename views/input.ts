@@ -38,7 +38,7 @@ export interface KeyDeps {
   help?: { count: number; page: number };
 }
 
-const RELEASE_ACTIONS = new Set<string>(KEYMAP.filter((b) => b.group === 'release' && b.action !== 'takeOver').map((b) => b.action));
+const RELEASE_ACTIONS = new Set<string>(KEYMAP.filter((b) => b.group === 'release').map((b) => b.action));
 const isReleaseAction = (b: Binding): b is Binding & { action: ReleaseAction } => RELEASE_ACTIONS.has(b.action);
 
 export function dispatchIntent(intents: Intents, intent: UiIntent | undefined): void {

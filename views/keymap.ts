@@ -35,7 +35,7 @@ export interface KeySpec {
   shift?: boolean;
 }
 
-export type Group = 'general' | 'navigation' | 'screens' | 'input' | 'release' | 'dialog';
+export type Group = 'general' | 'navigation' | 'screens' | 'input' | 'release' | 'pair' | 'dialog';
 
 export interface Binding {
   action: Action;
@@ -97,7 +97,7 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'inputDelete', keys: [{ key: 'backspace' }, { key: 'delete' }], label: 'Backspace', description: 'delete a character', group: 'input', mode: 'input' },
   // release actions: one binding per action registry entry (mutating; each shows its plan and asks first)
   ...ACTION_KEYS.map(releaseBinding),
-  { action: 'takeOver', keys: [{ input: 'T' }], label: 'T', description: 'take over driving the release from its driver (type a reason; audited as an Event on the release)', group: 'release', mode: 'normal', mutating: true, screens: RELEASE },
+  { action: 'takeOver', keys: [{ input: 'T' }], label: 'T', description: 'take over driving the release from its driver (type a reason; audited as an Event on the release)', group: 'pair', mode: 'normal', mutating: true, screens: RELEASE },
   // inside an action dialog (the revision picker also moves with the move keys)
   { action: 'dialogConfirm', keys: [{ input: 'y' }, { key: 'return' }], label: 'y Enter', description: 'run the plan shown (prod context: type the Deployment or Service name, then Enter)', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'refused', 'result'], mutating: true },
   { action: 'dialogCancel', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n Esc', description: 'cancel, nothing changes; closes a refusal or a result', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'picker', 'refused', 'result', 'grace'], mutating: true },
@@ -115,6 +115,7 @@ export const GROUP_TITLE: Record<Group, string> = {
   screens: 'Screens',
   input: 'Command line and filter',
   release: 'Release actions (change the cluster; each shows its plan and asks first)',
+  pair: 'Steering as a pair (one driver per release; see README)',
   dialog: 'In an action dialog (other keys close a refusal or result)',
 };
 

@@ -6,7 +6,9 @@
  *
  *   key -> [prompt | revision picker] -> plan -> confirm (prod: type the Deployment or Service name)
  *       |-> refused (gate: `!` + a reason re-plans with an audited override)
- *   confirm -> running (progress, Job state + log tail for migrations; Esc stops waiting) -> result
+ *   confirm -> [claim the driver lock: refused while a partner drives (`T` takes over, audited) or
+ *              during a freeze (`!` + a reason, audited)] -> [cancel window: Esc cancels]
+ *           -> running (progress, Job state + log tail for migrations; Esc stops waiting) -> result
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { rollbackPlan } from '../actions/execute.js';
@@ -220,7 +222,7 @@ export class ActionController {
         if (input.type === 'confirm') return this.execute(d.plan, d.request);
         return;
       case 'refused':
-        if (input.type === 'takeOver' && d.drivenBy && d.request.releaseKey) return this.takeOver(d.request.releaseKey, d.request);
+        if (input.type === 'takeOver' && d.drivenBy) return this.takeOver(this.releaseKeyOf(d.plan, d.request), d.request);
         if (input.type === 'override' && d.overridable && d.frozen) {
           return this.open({
             kind: 'prompt',

@@ -14,7 +14,8 @@ import { activeBindings, GROUP_TITLE, hintsFor, type Group, type ReleaseAction }
 import { handleInput, type KeyDeps } from './input.js';
 import { actionSubject, eventRows, findRelease, jobRows, releaseRows, serviceRows } from './lists.js';
 import { colorFromEnv, ThemeProvider, useTone } from './theme.js';
-import { ago, clip, fit, joinFitting, stringWidth } from './text.js';
+import { clip, fit, joinFitting, stringWidth } from './text.js';
+import { healthLine } from './health.js';
 import { LineView, Lines, seg, type Line } from './widgets/Lines.js';
 import { Releases } from './screens/Releases.js';
 import { ReleaseDetail } from './screens/ReleaseDetail.js';
@@ -25,6 +26,7 @@ import { ActionDialog, dialogHeight, dialogLines } from './widgets/ActionDialog.
 import { ACTION_KEYS, disabledReason, REGISTRY } from '../src/actions/registry.js';
 import { actionTarget, targetLabel } from '../src/actions/target.js';
 import type { ActionsState } from '../src/store/actionState.js';
+import { activeCountdowns, type GuardsState } from '../src/store/guardState.js';
 
 export interface AppProps {
   store: CockpitStore;
@@ -67,6 +69,7 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
   const view = useStore(store, (s) => s.view);
   const now = useStore(store, (s) => s.now);
   const actions = useStore(store, (s) => s.actions);
+  const guards = useStore(store, (s) => s.guards);
   const readonly = readonlyProp ?? connection.readonly;
   const width = Math.max(1, columns);
   const height = Math.max(1, rows);
@@ -92,7 +95,8 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
 
   const dLines = useMemo(() => (dialog ? dialogLines(dialog, view, width, wallNow) : []), [dialog, view, width, wallNow]);
   const dHeight = dialog ? dialogHeight(dLines.length, Math.max(0, bodyHeight - 5)) : 0;
-  const screenHeight = bodyHeight - dHeight;
+  const banner = countdownBanner(guards, view.releases);
+  const screenHeight = bodyHeight - dHeight - (banner ? 1 : 0);
 
   let body: React.ReactNode;
   if (ui.help) {
@@ -102,7 +106,8 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
   } else {
     body = (
       <>
-        <Screen state={{ ui, view, now: pending ? wallNow : now, connection, health }} width={width} height={screenHeight} />
+        {banner ? <LineView line={banner} width={width} /> : null}
+        <Screen state={{ ui, view, now: pending ? wallNow : now, connection, health, guards }} width={width} height={screenHeight} />
         {dialog ? <ActionDialog lines={dLines} width={width} height={dHeight} /> : null}
       </>
     );
@@ -132,16 +137,31 @@ function useTicker(clock: () => number, active: boolean): number {
   return active ? t : clock();
 }
 
-type ScreenState = Pick<CockpitState, 'ui' | 'view' | 'now' | 'connection' | 'health'>;
+type ScreenState = Pick<CockpitState, 'ui' | 'view' | 'now' | 'connection' | 'health' | 'guards'>;
+
+/** While an automatic rollback counts down, one line above every screen says what and how to stop it. */
+export function countdownBanner(guards: GuardsState | undefined, releases: readonly ReleaseView[]): Line | undefined {
+  const first = guards ? activeCountdowns(guards)[0] : undefined;
+  if (!first) return undefined;
+  const name = releases.find((r) => r.key === first.releaseKey)?.name ?? first.releaseKey;
+  const c = first.countdown;
+  // The countdown and the key first: the figures can be long and the line is cut at the width.
+  return [
+    seg(`✗ ${name}: rolling back in ${c.secondsLeft} s (${c.plan})  `, 'bad', true),
+    seg('c', 'accent', true),
+    seg(' cancels  ', 'bad'),
+    seg(`guard breached: ${c.why}`, 'bad'),
+  ];
+}
 
 function Screen({ state, width, height }: { state: ScreenState; width: number; height: number }) {
-  const { ui, view, now, connection } = state;
+  const { ui, view, now, connection, guards } = state;
   const all = connection.namespace === undefined;
   const filtered = ui.filter !== '';
   const cursor = ui.cursor[ui.screen] ?? 0;
   switch (ui.screen) {
     case 'releases':
-      return <Releases rows={releaseRows(view, ui.filter)} cursor={cursor} width={width} height={height} allNamespaces={all} filtered={filtered} syncing={view.syncing} now={now} />;
+      return <Releases rows={releaseRows(view, ui.filter)} cursor={cursor} width={width} height={height} allNamespaces={all} filtered={filtered} syncing={view.syncing} now={now} guards={guards?.byRelease} />;
     case 'services':
       return <Services rows={serviceRows(view, ui.filter)} cursor={cursor} width={width} height={height} allNamespaces={all} filtered={filtered} />;
     case 'jobs':
@@ -153,20 +173,9 @@ function Screen({ state, width, height }: { state: ScreenState; width: number; h
       if (!release) {
         return <LineView line={[seg(`release ${ui.releaseKey ?? ''} is gone (deleted, or no longer a pair); Esc goes back`, 'warn')]} width={width} />;
       }
-      return <ReleaseDetail release={release} panel={ui.panel} cursor={cursor} width={width} height={height} now={now} />;
+      return <ReleaseDetail release={release} panel={ui.panel} cursor={cursor} width={width} height={height} now={now} guard={guards?.byRelease[release.key]} />;
     }
   }
-}
-
-function healthLine(health: Health, now: number): Line {
-  if (health.lostSince !== undefined) {
-    const retry = health.retryAt !== undefined && health.retryAt > now ? `, retry in ${Math.ceil((health.retryAt - now) / 1000)} s` : '';
-    return [seg(`! watch lost ${ago(health.lostSince, now)}, reconnecting${retry}; data may be stale`, 'warn', true)];
-  }
-  if (!health.synced && health.failure) return [seg(`✗ ${health.failure.message}`, 'bad', true)];
-  if (!health.synced) return [seg('… syncing', 'busy')];
-  const denied = health.denied?.length ? [seg(`  (no access: ${health.denied.join(', ')})`, 'warn')] : [];
-  return [seg('✓ live', 'good'), ...denied];
 }
 
 function Header({ connection, health, ui, width, now, readonly }: { connection: ConnectionInfo; health: Health; ui: UiState; width: number; now: number; readonly: boolean }) {
@@ -284,7 +293,14 @@ export function helpLines(readonly: boolean, actions?: ActionsState): Line[] {
       lines.push([seg(b.label.padEnd(12), why ? 'muted' : 'accent'), seg(b.description, why ? 'muted' : undefined), ...(why ? [seg(` (DISABLED: ${why})`, 'warn')] : [])]);
     }
   }
-  if (!readonly) lines.push([], [seg('Gate override', undefined, true)], [seg('A migration-gate refusal offers ! : type a reason, Enter re-plans with the gate')], [seg('overridden; the reason goes into the audit log and the Event.')]);
+  if (!readonly) lines.push([], [seg('Gate override', undefined, true)], [seg('A migration-gate or metric-guard refusal offers ! : type a reason, Enter re-plans')], [seg('with the gate overridden; the reason goes into the audit log and the Event.')]);
+  if (!readonly)
+    lines.push(
+      [],
+      [seg('Metric guards', undefined, true)],
+      [seg('+ P f are refused while the guard is breached. After + P f i r the release is')],
+      [seg('watched; a breach counts down, then rolls the change back (c cancels).')],
+    );
   if (!readonly) {
     const keys = ACTION_KEYS.filter((k) => REGISTRY[k].scope === 'deployment').flatMap((k) => REGISTRY[k].keys).join(' ');
     lines.push(

@@ -14,6 +14,7 @@ import {
   backspaceFilter,
   cancelCommand,
   cancelFilter,
+  dismissNotice,
   isMove,
   moveTarget,
   submitCommand,
@@ -25,6 +26,9 @@ import {
 } from '../src/store/ui.js';
 import { findBinding, KEYMAP, NO_KEY, type Binding, type ReleaseAction } from './keymap.js';
 import { actionSubject, uiContext } from './lists.js';
+import { activeCountdowns } from '../src/store/guardState.js';
+
+const countingDown = (state: ReturnType<KeyDeps['store']['getState']>) => state.guards !== undefined && activeCountdowns(state.guards).length > 0;
 
 export interface KeyDeps {
   store: CockpitStore;
@@ -36,6 +40,8 @@ export interface KeyDeps {
   onAction?: (action: ReleaseAction, release: ReleaseView | undefined) => void;
   /** The help overlay as laid out now: how many first lines it can show, and its page. */
   help?: { count: number; page: number };
+  /** The clock a key press reads to clear a notice that has been read (default Date.now). */
+  now?: () => number;
 }
 
 const RELEASE_ACTIONS = new Set<string>(KEYMAP.filter((b) => b.group === 'release').map((b) => b.action));
@@ -62,10 +68,21 @@ export function dispatchIntent(intents: Intents, intent: UiIntent | undefined): 
 /** Handles one key press; returns the binding it triggered (or 'text' for typed text), for tests. */
 export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'text' | undefined {
   const { store, intents, readonly } = deps;
+  // The next key clears a notice that has been read; one this key causes is set after this.
+  const read = dismissNotice(store.getState().ui, (deps.now ?? Date.now)());
+  if (read !== store.getState().ui) store.setState({ ui: read });
   const state = store.getState();
   const ui = state.ui;
   const typing = ui.command !== null || ui.filtering;
   const dialog = state.actions?.dialog;
+  // A rollback counting down is cancelled from anywhere but a text field.
+  if (!typing && !readonly && dialog?.kind !== 'prompt' && !(dialog?.kind === 'confirm' && dialog.confirmName !== undefined) && countingDown(state)) {
+    const b = findBinding(input, key, { mode: 'normal', readonly, screen: ui.screen });
+    if (b?.action === 'cancelRollback') {
+      intents.cancelRollback?.();
+      return b;
+    }
+  }
   if (dialog && intents.dialog && !readonly) {
     const handled = handleDialogKey(input, key, dialog, deps);
     if (handled !== 'pass') return handled;
@@ -91,6 +108,10 @@ export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'te
     else if (!key.ctrl && !key.meta && input) result = { ui: typeFilter(ui, input) };
   } else if (binding?.action === 'takeOver') {
     intents.takeOver?.(actionSubject(state).release?.key);
+    return binding;
+  } else if (binding?.action === 'cancelRollback') {
+    if (intents.cancelRollback) intents.cancelRollback();
+    else intents.notify('no automatic rollback is counting down');
     return binding;
   } else if (binding && isReleaseAction(binding)) {
     const { release, side } = actionSubject(state);
@@ -127,6 +148,12 @@ export function handleDialogKey(input: string, key: Key, dialog: Dialog, deps: K
   if (b?.action === 'quit') {
     deps.intents.quit();
     return b;
+  }
+  // While an action runs, q asks to quit too (the engine asks first, then leaves it unfinished).
+  const quitKey = dialog.kind === 'running' ? findBinding(input, key, { mode: 'normal', readonly: false, screen: 'releases' }) : undefined;
+  if (quitKey?.action === 'quit') {
+    deps.intents.quit();
+    return quitKey;
   }
   if (textual) {
     if (b?.action === 'inputSubmit') send({ type: 'confirm' });

@@ -23,7 +23,10 @@ export type DialogKind = Dialog['kind'];
 /** Editing the `:` command line or the `/` filter. */
 export type InputAction = 'inputSubmit' | 'inputCancel' | 'inputDelete';
 
-export type Action = UiAction | ReleaseAction | PairAction | InputAction | DialogAction;
+/** Cancels the countdown of an automatic rollback (metric guard). */
+export type GuardAction = 'cancelRollback';
+
+export type Action = UiAction | ReleaseAction | PairAction | InputAction | DialogAction | GuardAction;
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace' | 'delete';
 
@@ -35,7 +38,7 @@ export interface KeySpec {
   shift?: boolean;
 }
 
-export type Group = 'general' | 'navigation' | 'screens' | 'input' | 'release' | 'pair' | 'dialog';
+export type Group = 'general' | 'navigation' | 'screens' | 'input' | 'release' | 'pair' | 'guard' | 'dialog';
 
 export interface Binding {
   action: Action;
@@ -71,8 +74,8 @@ function releaseBinding(key: ActionKey): Binding {
 export const KEYMAP: readonly Binding[] = [
   // general
   { action: 'help', keys: [{ input: '?' }], label: '?', description: 'help: every key (scroll with the move keys, any other key closes it)', group: 'general', mode: 'normal', hint: 'help' },
-  { action: 'quit', keys: [{ input: 'q' }], label: 'q', description: 'quit', group: 'general', mode: 'normal', hint: 'quit' },
-  { action: 'quit', keys: [{ input: 'c', ctrl: true }], label: 'Ctrl-C', description: 'quit, from anywhere', group: 'general', mode: 'any' },
+  { action: 'quit', keys: [{ input: 'q' }], label: 'q', description: 'quit (while an action runs: asks first; again quits and prints what it left and its undo)', group: 'general', mode: 'normal', hint: 'quit' },
+  { action: 'quit', keys: [{ input: 'c', ctrl: true }], label: 'Ctrl-C', description: 'quit, from anywhere (asks first while an action runs)', group: 'general', mode: 'any' },
   { action: 'command', keys: [{ input: ':' }], label: ':', description: 'command line (:ns, :ctx, :deploy, :svc, :jobs, :events, :q)', group: 'general', mode: 'normal', hint: 'cmd' },
   { action: 'filter', keys: [{ input: '/' }], label: '/', description: 'filter the list as you type', group: 'general', mode: 'normal', hint: 'filter', screens: LISTS },
   { action: 'back', keys: [{ key: 'escape' }], label: 'Esc', description: 'back; clears the filter; closes help', group: 'general', mode: 'normal', hint: 'back' },
@@ -98,12 +101,14 @@ export const KEYMAP: readonly Binding[] = [
   // release actions: one binding per action registry entry (mutating; each shows its plan and asks first)
   ...ACTION_KEYS.map(releaseBinding),
   { action: 'takeOver', keys: [{ input: 'T' }], label: 'T', description: 'take over driving the release from its driver (type a reason; audited as an Event on the release)', group: 'pair', mode: 'normal', mutating: true, screens: RELEASE },
+  // metric guards: works on every screen and over a dialog, while a rollback counts down
+  { action: 'cancelRollback', keys: [{ input: 'c' }], label: 'c', description: 'cancel the automatic rollback counting down (the change stays; the guard keeps its figures)', group: 'guard', mode: 'normal', mutating: true },
   // inside an action dialog (the revision picker also moves with the move keys)
   { action: 'dialogConfirm', keys: [{ input: 'y' }, { key: 'return' }], label: 'y Enter', description: 'run the plan shown (prod context: type the Deployment or Service name, then Enter)', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'refused', 'result'], mutating: true },
   { action: 'dialogCancel', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n Esc', description: 'cancel, nothing changes; closes a refusal or a result', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'picker', 'refused', 'result', 'grace'], mutating: true },
   { action: 'dialogStop', keys: [{ key: 'escape' }], label: 'Esc', description: 'while an action runs: stop waiting (writes made stay)', group: 'dialog', mode: 'dialog', dialogs: ['running'], mutating: true },
   { action: 'dialogPick', keys: [{ key: 'return' }], label: 'Enter', description: 'revision picker (U): plan the undo to the revision under the cursor', group: 'dialog', mode: 'dialog', dialogs: ['picker'], mutating: true },
-  { action: 'dialogOverride', keys: [{ input: '!' }], label: '!', description: 'migration-gate or freeze refusal: override with a typed reason (audited)', group: 'dialog', mode: 'dialog', dialogs: ['refused'], mutating: true },
+  { action: 'dialogOverride', keys: [{ input: '!' }], label: '!', description: 'migration-gate, metric-guard or freeze refusal: override with a typed reason (audited)', group: 'dialog', mode: 'dialog', dialogs: ['refused'], mutating: true },
   { action: 'dialogTakeOver', keys: [{ input: 'T' }], label: 'T', description: 'refused because someone else drives: take over (type a reason; audited), then plan again', group: 'dialog', mode: 'dialog', dialogs: ['refused'], mutating: true },
   { action: 'dialogRollback', keys: [{ input: 'u' }], label: 'u', description: 'failed result: apply the offered rollback (confirm first)', group: 'dialog', mode: 'dialog', dialogs: ['result'], mutating: true },
   { action: 'dialogClose', keys: [{ input: ' ' }], label: 'Space', description: 'close a refusal or a result (any other key closes it and acts as usual)', group: 'dialog', mode: 'dialog', dialogs: ['refused', 'result'], mutating: true },
@@ -116,6 +121,7 @@ export const GROUP_TITLE: Record<Group, string> = {
   input: 'Command line and filter',
   release: 'Release actions (change the cluster; each shows its plan and asks first)',
   pair: 'Steering as a pair (one driver per release; see README)',
+  guard: 'Metric guards',
   dialog: 'In an action dialog (other keys close a refusal or result)',
 };
 

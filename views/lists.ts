@@ -73,7 +73,7 @@ export function findRelease(view: ViewModel, key: string | undefined): ReleaseVi
 
 // ---- the detail screen's panels ----
 
-export const PANELS = ['Pods', 'Timeline', 'Checklist', 'Status', 'Events'] as const;
+export const PANELS = ['Pods', 'Timeline', 'Metrics', 'Checklist', 'Status', 'Events'] as const;
 export type PanelName = (typeof PANELS)[number];
 
 /** Rows the cursor moves over in a panel (lines for the text panels). */
@@ -82,6 +82,7 @@ export function panelCount(release: ReleaseView, panel: number): number {
     case 'Pods':
       return release.deployments.reduce((n, d) => n + d.pods.length, 0);
     case 'Timeline':
+    case 'Metrics':
       return 0;
     case 'Checklist':
       return release.deployments.reduce((n, d) => n + 1 + d.checklist.reduce((m, c) => m + (c.level === 'pass' ? 1 : 2), 0), 0);

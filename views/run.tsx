@@ -44,6 +44,7 @@ export async function renderCockpit(cockpit: CockpitHandle, opts: RenderCockpitO
     quit: () => cockpit.quit(),
     ...(cockpit.act ? { act: (a, key) => cockpit.act!(a, key) } : {}),
     ...(cockpit.dialog ? { dialog: (input) => cockpit.dialog!(input) } : {}),
+    ...(cockpit.cancelRollback ? { cancelRollback: () => cockpit.cancelRollback!() } : {}),
   };
   const instance = render(
     <App store={cockpit.store} intents={intents} readonly={opts.readonly} color={opts.color} onAction={opts.onAction} />,

@@ -63,10 +63,11 @@ export const ENDPOINT_WORD: Record<PodTrafficState, string> = {
   'not-ready': 'not-ready',
   none: 'no endpoint',
 };
+/** A not-ready endpoint gets no traffic, so it risks none by itself (a pod starting up is one): the release's traffic state judges. */
 export const ENDPOINT_TONE: Record<PodTrafficState, Tone> = {
   ready: 'good',
   'serving-terminating': 'warn',
-  'not-ready': 'bad',
+  'not-ready': 'warn',
   none: 'muted',
 };
 

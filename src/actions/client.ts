@@ -143,6 +143,8 @@ export class ActionClient {
       const deadline = setTimeout(() => finish(new ActionError(`timed out after ${Math.round(timeoutMs / 1000)} s: ${last || 'condition not met'}`)), timeoutMs);
       // A watch drives the re-checks; the interval only covers a watch that ends quietly.
       const safety = setInterval(() => void recheck(), 2000);
+      // Stopped while the first check was on its way: the abort event has already fired.
+      if (signal?.aborted) return onAbort();
       const startWatch = () => {
         new Watch(this.kc)
           .watch(path, {}, () => void recheck(), () => {

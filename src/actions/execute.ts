@@ -1,7 +1,7 @@
 /** Runs a plan: each write re-checks what the plan read, then writes with that read's resourceVersion. */
 import { ActionError, ConflictError, describeRef, type ActionClient } from './client.js';
 import { getPath, sameValue, show } from './paths.js';
-import { formatChanges, type ActionResult, type CreateStep, type PatchStep, type Plan, type StepOutcome } from './types.js';
+import { formatChanges, type ActionResult, type CreateStep, type PatchStep, type Plan, type Step, type StepOutcome, type UndoSpec } from './types.js';
 import { checkCondition, waitPath } from './waits.js';
 
 export interface ExecuteOptions {
@@ -23,6 +23,8 @@ export async function executePlan(plan: Plan, client: ActionClient, opts: Execut
   if (plan.refusal) return result(false, plan.refusal);
 
   for (const step of plan.steps) {
+    // Stopped (Esc, or a forced quit): no write after that, whatever the step.
+    if (opts.signal?.aborted) return result(false, 'stopped (cancelled) before the next step; the writes already made stay');
     try {
       if (step.kind === 'patch') {
         // A 409 from a status write in between (controllers write status all through a rollout)
@@ -103,4 +105,37 @@ export function rollbackPlan(r: ActionResult): Plan | undefined {
     steps: r.rollback,
     notes: ['puts back every write the failed action made, newest first'],
   };
+}
+
+/** The writes a plan meant to make that did not happen (after a failure or an interruption). */
+export function notWritten(r: ActionResult): (PatchStep | CreateStep)[] {
+  return r.plan.steps.filter((s): s is PatchStep | CreateStep => s.kind !== 'wait' && !r.applied.includes(s));
+}
+
+/** The rollback of a failed result as kubectl commands (no guard: cutover's own undo re-checks the state first). */
+export function restoreCommands(r: ActionResult, context?: string): string[] {
+  return (r.rollback ?? []).map(
+    (s) => `kubectl${context ? ` --context ${context}` : ''} -n ${s.target.namespace} patch ${s.target.kind.toLowerCase()} ${s.target.name} --type ${s.strategy} -p '${JSON.stringify(s.patch)}'`,
+  );
+}
+
+/**
+ * The journal's undo of a failed or interrupted result: its rollback, expecting the state its
+ * writes left (a later `u`, even in another process, refuses when that changed).
+ */
+export function restoreUndo(r: ActionResult): UndoSpec | undefined {
+  if (r.ok || r.dryRun || !r.rollback?.length) return undefined;
+  return {
+    action: 'undo-action',
+    args: { steps: r.rollback },
+    expect: r.rollback.flatMap((s) => s.expect.map((e) => ({ target: s.target, path: e.path, value: e.value }))),
+    description: `put back what the unfinished ${r.plan.title} wrote (${r.rollback.map((s) => `${s.target.name}: ${formatChanges(s.changes)}`).join('; ')})`,
+  };
+}
+
+/** The plan of a restore UndoSpec (restoreUndo): its stored writes, each re-checked on a fresh read. */
+export function planRestore(namespace: string, undo: UndoSpec): Plan | undefined {
+  const steps = undo.args.steps;
+  if (!Array.isArray(steps) || !steps.every((s) => (s as Step)?.kind === 'patch')) return undefined;
+  return { action: 'undo-action', title: undo.description, namespace, subject: '', steps: steps as PatchStep[], notes: ['puts back every write the unfinished action made, newest first'] };
 }

@@ -10,15 +10,12 @@
 import { CoreV1Api, type KubeConfig, type V1Job, type V1JobSpec, type V1Pod } from '@kubernetes/client-node';
 import { MIGRATION_LABEL, type ReleaseView } from '../derive/derive.js';
 import { apiMessage } from '../kube/errors.js';
-import { MIGRATION_IMAGE_ANNOTATION, migrationJobs } from './gate.js';
+import { FROM_TEMPLATE_ANNOTATION, MIGRATION_IMAGE_ANNOTATION, migrationJobs, migrationTargetImage, pickTemplate, templateImage } from './gate.js';
 import { plain } from './paths.js';
 import type { PlanInput } from './state.js';
 import { refuse, type CreateStep, type Plan, type WaitStep } from './types.js';
 
-/** On a migration template: the image its migration prepares for (the scenarios set it). */
-export const TARGET_IMAGE_ANNOTATION = 'cutover.io/target-image';
-/** On a run: the template it was made from. */
-export const FROM_TEMPLATE_ANNOTATION = 'cutover.io/from-template';
+export { FROM_TEMPLATE_ANNOTATION, migrationTargetImage, releaseTargetImage, TARGET_IMAGE_ANNOTATION } from './gate.js';
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 export const DEFAULT_MIGRATION_TIMEOUT_MS = 30 * 60_000;
 /** The API server's default backoffLimit: on a template read back from the cluster it means "not set". */
@@ -47,27 +44,6 @@ export function runName(template: string, now: number, taken: Set<string>): stri
   let name = `${head}-${suffix}`;
   for (let i = 2; taken.has(name); i++) name = `${head}-${suffix}-${i}`;
   return name;
-}
-
-/** The image the release is moving to: canary's, the idle colour's, or the Deployment's template. */
-export function releaseTargetImage(release: ReleaseView): string | undefined {
-  const r = release.release;
-  const name = r.kind === 'canary' ? r.canary : r.kind === 'bluegreen' ? r.idle : r.deployment;
-  return release.deployments.find((d) => d.name === name)?.images[0];
-}
-
-const repoOf = (image: string) => image.replace(/@.*$/, '').replace(/:[^:/]*$/, '');
-
-/** Where the target image comes from: --for-image, the template's annotation, its app image, the release. */
-export function migrationTargetImage(release: ReleaseView, template: V1Job, explicit?: string): { image?: string; source: string } {
-  if (explicit) return { image: explicit, source: '--for-image' };
-  const annotated = template.metadata?.annotations?.[TARGET_IMAGE_ANNOTATION];
-  if (annotated) return { image: annotated, source: `annotation ${TARGET_IMAGE_ANNOTATION} of ${template.metadata?.name}` };
-  const repos = new Set(release.deployments.flatMap((d) => d.images.map(repoOf)));
-  const own = (template.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? '').find((img) => img && repos.has(repoOf(img)));
-  if (own) return { image: own, source: `the migration's own container image (same repository as ${release.name})` };
-  const target = releaseTargetImage(release);
-  return target ? { image: target, source: `the image ${release.name} is moving to` } : { source: 'nothing' };
 }
 
 function manifestJob(manifest: unknown): V1Job | string {
@@ -114,7 +90,6 @@ export function buildMigrationJob(
   return { job: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: o.name, namespace: o.namespace, labels, annotations }, spec }, notes };
 }
 
-const jobCreated = (j: V1Job) => Date.parse(String(j.metadata?.creationTimestamp ?? 0)) || 0;
 const finished = (j: V1Job) => j.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') ?? false;
 
 /** `cutover migrate RELEASE`: create a run of the migration Job, then wait for it to finish. */
@@ -132,13 +107,15 @@ export function planMigration(input: PlanInput, release: ReleaseView, opts: Migr
     if (templates.length === 0) {
       return refuse(b, `${release.name} has no migration template: create a suspended Job labelled ${MIGRATION_LABEL}=${release.name}, or pass --migration FILE`);
     }
-    const pick = (list: V1Job[]) => [...list].sort((x, y) => jobCreated(y) - jobCreated(x))[0];
-    const matching = opts.forImage ? templates.filter((t) => t.metadata?.annotations?.[TARGET_IMAGE_ANNOTATION] === opts.forImage) : [];
-    template = pick(matching.length ? matching : templates);
+    template = pickTemplate(release, templates, opts.forImage)!;
     if (templates.length > 1) notes.push(`${templates.length} migration templates (${templates.map((t) => t.metadata?.name).join(', ')}): using ${template.metadata?.name}`);
     fromCluster = true;
   }
   const target = migrationTargetImage(release, template, opts.forImage);
+  const declared = templateImage(release, template);
+  if (opts.forImage && declared && declared.image !== opts.forImage) {
+    notes.push(`${template.metadata?.name} is for ${declared.image} (${declared.source}), yet this run is recorded for ${opts.forImage} because --for-image says so`);
+  }
   if (!target.image) return refuse(b, `cannot tell which image this migration is for: pass --for-image IMAGE`);
   const forImage = target.image;
   const templateName = template.metadata?.name ?? `${release.name}-migrate`;

@@ -11,8 +11,11 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import type { ReleaseView } from '../derive/derive.js';
 import { describePermission, type AccessMap, type Permission } from '../kube/access.js';
+import type { Release } from '../model/index.js';
 import { parseCanarySteps, planCanary, planCanaryUndo, type CanaryMove } from './canary.js';
+import { planRestore } from './execute.js';
 import { planFlip, planFlipUndo, planScaleIdle } from './flip.js';
+import { checkGuard, type GuardReading } from './guard.js';
 import type { JournalEntry } from './journal.js';
 import { planMigration } from './migrate.js';
 import { parseImageArg, parseReplicas } from './parse.js';
@@ -87,6 +90,8 @@ export interface PlanRequest {
   /** undoLast: the entry to undo. */
   entry?: JournalEntry;
   options?: PlanOptions;
+  /** The release's latest metric figures, for a guarded action (the cockpit's engine, the CLI's --guard). */
+  guard?: GuardReading;
 }
 
 export interface PromptSpec {
@@ -122,6 +127,8 @@ export interface CliSpec {
   flags?(values: CliValues): CliFlags | string;
   /** Options this command always has. */
   fixed?: PlanOptions;
+  /** Takes the metric guard's flags (--guard, --max-error-rate, --for...): checked before, watched after. */
+  guard?: boolean;
 }
 
 export type Scope = 'deployment' | 'release' | 'session';
@@ -145,6 +152,11 @@ export interface ActionSpec {
   /** Asks for a revision in the picker first. */
   picker?: boolean;
   plan(req: PlanRequest, input: PlanInput): Plan;
+  /**
+   * The release kind on which this action is metric-guarded: planAction refuses it with the figures
+   * while the guard is breached (an override runs it, audited), and the change is watched after.
+   */
+  guard?: Release['kind'];
   /** The plan actions whose UndoSpec this entry re-plans (UndoSpec.action). */
   undoes?: readonly ActionName[];
   replanUndo?(input: PlanInput, undo: UndoSpec, ctx: ReplanContext): Plan;
@@ -165,10 +177,11 @@ Options:
   --steps LIST           the ladder in percent, e.g. 5,25,50,100 (default: the canary
                          Deployment's cutover.io/canary-steps annotation, else 10,30,50,100)`;
 
-function canaryCli(move: CanaryMove): CliSpec {
+function canaryCli(move: CanaryMove, guard = false): CliSpec {
   return {
+    ...(guard ? { guard } : {}),
     command: `canary ${move}`,
-    usage: `cutover canary ${move} RELEASE [--steps 10,30,50,100] [options]`,
+    usage: `cutover canary ${move} RELEASE [--steps 10,30,50,100]${guard ? ' [--guard [--for 5m] [--max-error-rate 1%]]' : ''} [options]`,
     summary: COMMON_SUMMARY_CANARY,
     args: ['RELEASE'],
     names: 'release',
@@ -249,9 +262,10 @@ export const REGISTRY: Record<ActionKey, ActionSpec> = {
     permission: 'patchDeployments',
     scope: 'release',
     plan: canaryMove('step'),
+    guard: 'canary',
     undoes: ['canary-step'],
     replanUndo: replanCanary,
-    cli: [canaryCli('step')],
+    cli: [canaryCli('step', true)],
   },
   stepDown: {
     key: 'stepDown',
@@ -271,9 +285,10 @@ export const REGISTRY: Record<ActionKey, ActionSpec> = {
     permission: 'patchDeployments',
     scope: 'release',
     plan: canaryMove('promote'),
+    guard: 'canary',
     undoes: ['canary-promote'],
     replanUndo: replanCanary,
-    cli: [canaryCli('promote')],
+    cli: [canaryCli('promote', true)],
   },
   abort: {
     key: 'abort',
@@ -301,12 +316,14 @@ export const REGISTRY: Record<ActionKey, ActionSpec> = {
         ...(req.override ? { override: req.override } : {}),
       });
     },
+    guard: 'bluegreen',
     undoes: ['flip'],
     replanUndo: replanFlip,
     cli: [
       {
         command: 'flip',
-        usage: 'cutover flip RELEASE [--scale-old N] [options]',
+        guard: true,
+        usage: 'cutover flip RELEASE [--scale-old N] [--guard [--for 5m] [--max-error-rate 1%]] [options]',
         summary: `Switches the Service of the blue-green RELEASE (the Service's name or either colour's
 Deployment) to the idle colour, after checking that colour is fully rolled out with at least as
 many ready pods as the live one, then waits until the Service's ready endpoints are all on the new
@@ -537,7 +554,8 @@ release has a migration template, the latest migration run for IMAGE must have c
         summary: `Rolls DEPLOYMENT back to its previous revision, or to revision N, exactly as
 kubectl rollout undo does (same target, same JSON patch of /spec/template and
 /metadata/annotations, same errors). See the revisions with: cutover history DEPLOYMENT.
-Undoing the last cockpit action is the cockpit's u key: its journal lives in that process.
+Undoing the last cutover action is the cockpit's u key (it reads the journal in the state
+directory, also entries an earlier cockpit left unfinished).
 
 Options:
   --to-revision N        the revision to go back to (default: the previous one)`,
@@ -555,9 +573,12 @@ Options:
   undoLast: {
     key: 'undoLast',
     keys: ['u'],
-    help: 'undo the last cutover action of this session (re-planned; refused if the world changed)',
+    help: 'undo your last cutover action on this context, also one an earlier cockpit left unfinished (re-planned; refused if the world changed)',
     scope: 'session',
     plan: (req, input) => planUndoLast(input, req.entry, req.options ?? {}),
+    // An unfinished action's entry: put its writes back.
+    undoes: ['undo-action'],
+    replanUndo: (input, undo) => planRestore(input.namespace, undo) ?? refuse({ action: 'undo-action', title: undo.description, namespace: input.namespace, subject: '' }, 'the journal entry holds no writes to put back'),
   },
 };
 
@@ -565,6 +586,20 @@ export const ACTION_KEYS = Object.keys(REGISTRY) as ActionKey[];
 
 /** Whether the entry writes (so the driver lock, freezes and the cancel window apply). */
 export const mutates = (key: ActionKey): boolean => REGISTRY[key].mutates !== false;
+
+/**
+ * The plan for a request, as the cockpit and the CLI both make it: the entry's plan, then, on a
+ * guarded action, the metric guard's word (a refusal with the figures while breached, unless
+ * overridden with a reason; else a note).
+ */
+export function planAction(spec: ActionSpec, req: PlanRequest, input: PlanInput): Plan {
+  const plan = spec.plan(req, input);
+  const release = req.release;
+  if (plan.refusal || !spec.guard || !release || release.release.kind !== spec.guard) return plan;
+  const g = checkGuard(release, req.guard, req.override);
+  if ('refusal' in g) return { ...plan, steps: [], undo: undefined, refusal: g.refusal };
+  return g.notes.length ? { ...plan, notes: [...plan.notes, ...g.notes] } : plan;
+}
 
 /** The key as messages name it (`+`, `f`). */
 export const keyWord = (key: ActionKey): string => REGISTRY[key].keys[0];

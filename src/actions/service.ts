@@ -5,7 +5,7 @@ import { stateDir } from '../kube/paths.js';
 import { appendAuditLog, auditRecord, emitAuditEvent } from './audit.js';
 import { ActionClient } from './client.js';
 import { describeResult, executePlan } from './execute.js';
-import { Journal } from './journal.js';
+import { Journal, type JournalEntry } from './journal.js';
 import type { ActionResult, Plan } from './types.js';
 
 export interface ServiceOptions {
@@ -28,6 +28,8 @@ export interface RunReport {
   result: ActionResult;
   lines: string[];
   auditError?: string;
+  /** This run's journal entry (its `undo` is what `u` would undo next, if anything). */
+  entry?: JournalEntry;
 }
 
 export class ActionService {
@@ -47,7 +49,7 @@ export class ActionService {
   ) {
     this.client = new ActionClient(kc, { dryRun: opts.dryRun });
     this.dir = opts.dir ?? stateDir();
-    this.journal = new Journal(join(this.dir, 'journal.jsonl'));
+    this.journal = new Journal(join(this.dir, 'journal.jsonl'), { context: opts.context, user: opts.user });
     this.now = opts.now ?? (() => new Date());
   }
 
@@ -60,7 +62,7 @@ export class ActionService {
     const lines = describeResult(result);
     if (plan.refusal) return { result, lines: [`refused: ${plan.title}: ${plan.refusal}`] };
     const at = this.now();
-    this.journal.record(result, lines, at);
+    const entry = this.journal.record(result, lines, at);
     const record = auditRecord(result, { user: this.opts.user, context: this.opts.context }, at, opts.override);
     let auditError: string | undefined;
     try {
@@ -75,7 +77,7 @@ export class ActionService {
         auditError = (await emitAuditEvent(this.kc, target, uid, record, at)) ?? auditError;
       }
     }
-    return { result, lines, ...(auditError ? { auditError } : {}) };
+    return { result, lines, entry, ...(auditError ? { auditError } : {}) };
   }
 }
 

@@ -1,7 +1,9 @@
 /**
- * Undo the last action: the inverse of this cockpit's newest undoable journal entry, re-planned
- * against the state now (by the planner the action registry names for it) and refused when the
- * world no longer looks the way that action left it.
+ * Undo the last action: the inverse of the newest undoable journal entry of this user on this
+ * context (written by this cockpit or an earlier process), re-planned against the state now (by the
+ * planner the action registry names for it) and refused when the world no longer looks the way
+ * that action left it. An action that failed or was interrupted after writing is undone by putting
+ * its writes back.
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Snapshot } from '../derive/snapshot.js';
@@ -56,10 +58,12 @@ export type Replan = (input: PlanInput, undo: UndoSpec, ctx: ReplanContext) => P
  */
 export function planUndoLastAction(input: PlanInput, entry: JournalEntry | undefined, replan: Replan, opts: UndoLastOptions = {}): Plan {
   const b = { action: 'undo-action' as const, namespace: input.namespace, subject: entry?.subject ?? '', title: entry ? `undo #${entry.id}: ${entry.title}` : 'undo' };
-  if (!entry) return refuse(b, 'nothing to undo: this cockpit has made no undoable change yet (the journal is per cockpit session)');
+  if (!entry) return refuse(b, 'nothing to undo: the journal holds no undoable change by this user on this context');
   if (entry.undone) return refuse(b, `#${entry.id} (${entry.title}) was already undone`);
-  if (!entry.ok || entry.dryRun || !entry.undo) return refuse(b, `#${entry.id} (${entry.title}) cannot be undone: ${entry.dryRun ? 'it was a dry run' : !entry.ok ? 'it failed (its rollback was printed then)' : 'it has no inverse'}`);
-  if (entry.namespace !== input.namespace) return refuse(b, `#${entry.id} was in namespace ${entry.namespace}, not ${input.namespace}`);
+  // A failed or interrupted entry is undone only by putting its writes back (its journal undo).
+  const restorable = entry.ok || entry.undo?.action === 'undo-action';
+  if (entry.dryRun || !entry.undo || !restorable) return refuse(b, `#${entry.id} (${entry.title}) cannot be undone: ${entry.dryRun ? 'it was a dry run' : !entry.ok ? 'it failed before writing anything cutover can put back' : 'it has no inverse'}`);
+  if (entry.namespace !== input.namespace) return refuse(b, `#${entry.id} (${entry.title}) was in namespace ${entry.namespace}, this cockpit shows ${input.namespace}: :ns ${entry.namespace}, then u`);
   const undo = entry.undo;
   const changed = worldChanged(input, undo.expect);
   if (changed) return refuse(b, changed);

@@ -24,14 +24,17 @@ import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ActionError, describeRef } from '../actions/client.js';
 import { resolveName } from '../actions/names.js';
-import { cliCommand, confirmTarget, type ActionSpec, type CliFlags, type CliSpec, type PlanOptions } from '../actions/registry.js';
+import { GUARD_OPTIONS, GUARD_OPTIONS_HELP, guardRequested, parseGuardFlags, type GuardReading, type WatchClock } from '../actions/guard.js';
+import { cliCommand, confirmTarget, planAction, type ActionSpec, type CliFlags, type CliSpec, type PlanOptions } from '../actions/registry.js';
 import { ActionService } from '../actions/service.js';
+import { restoreCommands } from '../actions/execute.js';
 import { loadState, type PlanInput } from '../actions/state.js';
 import { formatChanges, type ActionResult, type Plan, type Step } from '../actions/types.js';
 import { ConfigError, connect, isProductionContext } from '../kube/config.js';
 import { CONNECT_OPTIONS, resolveTarget } from './connectFlags.js';
 import { UsageError, parsePositiveNumber } from './errors.js';
 import { HeadlessPair, PAIR_HELP, PAIR_OPTIONS, pairFlags, type PairFlags } from './pair.js';
+import { guardClock, readBefore, watchAfter, GUARD_EXIT, type GuardedRun } from './guardedAct.js';
 
 /** What a command's planner gets. */
 export interface ActContext {
@@ -51,6 +54,8 @@ export interface ActContext {
   namespace: string;
   /** Set by the planner: the release the plan acts on (its driver lock and freezes apply). */
   releaseKey?: string;
+  /** --guard: the figures read before planning. */
+  guard?: GuardReading;
 }
 
 export interface ActCommand {
@@ -70,6 +75,8 @@ export interface ActCommand {
   mutates?: boolean;
   /** Builds the plan. Throw ActionError for "no such release" and the like (exit 1). */
   plan(ctx: ActContext): Plan | Promise<Plan>;
+  /** Takes the metric guard's flags (--guard, --for, --max-error-rate...). */
+  guard?: boolean;
 }
 
 /**
@@ -88,9 +95,16 @@ export function registryCommand(spec: ActionSpec, cli: CliSpec, extra?: (ctx: Ac
     summary: cli.summary,
     args: cli.args,
     mutates: spec.mutates !== false,
-    ...(cli.options ? { options: cli.options } : {}),
+    ...(cli.options || cli.guard ? { options: { ...cli.options, ...(cli.guard ? { ...GUARD_OPTIONS, guard: { type: 'boolean' } } : {}) } } : {}),
+    ...(cli.guard ? { guard: true, summary: `${cli.summary.trimEnd()}
+
+${GUARD_OPTIONS_HELP}` } : {}),
     validate(args, values) {
       flags(values);
+      if (cli.guard && guardRequested(values)) {
+        const g = parseGuardFlags(values);
+        if (typeof g === 'string') throw new UsageError(g);
+      }
       const problem = args[1] === undefined ? undefined : spec.prompt?.check(args[1]);
       if (problem) throw new UsageError(`${cli.args[1]}: ${problem}`);
     },
@@ -98,9 +112,11 @@ export function registryCommand(spec: ActionSpec, cli: CliSpec, extra?: (ctx: Ac
       const { release, side } = resolveName(ctx.input, ctx.args[0], cli.names);
       ctx.releaseKey = release.key;
       const { revision, ...options } = flags(ctx.values);
-      return spec.plan(
+      return planAction(
+        spec,
         {
           release,
+          ...(ctx.guard ? { guard: ctx.guard } : {}),
           ...(side ? { side } : {}),
           ...(ctx.args[1] !== undefined ? { value: ctx.args[1] } : {}),
           ...(revision !== undefined ? { revision } : {}),
@@ -131,6 +147,8 @@ export interface ActIO {
   ask?(question: string): Promise<string>;
   /** Directory of the journal and audit JSONL (default: the state directory). */
   stateDir?: string;
+  /** The metric guard's clock (tests: the sim's); default real time, or the --demo cluster's. */
+  clock?: WatchClock;
 }
 
 export const COMMON_OPTIONS = {
@@ -247,9 +265,20 @@ export async function runAct(cmd: ActCommand, argv: string[], ioIn: Partial<ActI
     let plan: Plan;
     const ctxBase = { kc: target.kc, context: conn.context, namespace: conn.namespace!, args, values, wait: values.wait === true, override: values.override as string | undefined, timeoutMs };
     let ctx: ActContext;
+    let guarded: GuardedRun | undefined;
     try {
       input = await loadState(target.kc, conn.namespace!);
       ctx = { ...ctxBase, input };
+      const settings = cmd.guard && guardRequested(values) ? parseGuardFlags(values) : undefined;
+      if (settings !== undefined && typeof settings !== 'string' && values['dry-run'] !== true) {
+        const before = await readBefore(target.kc, input, args[0], settings, io.clock ?? guardClock(target.sim), say);
+        if ('denied' in before) {
+          io.stderr.write(`cutover ${cmd.name}: not judged: ${before.denied}; nothing was changed\n`);
+          return GUARD_EXIT.notJudged;
+        }
+        guarded = before.run;
+        ctx = { ...ctx, ...(before.reading ? { guard: before.reading } : {}) };
+      }
       plan = await cmd.plan(ctx);
     } catch (err) {
       if (err instanceof ActionError || err instanceof UsageError) return fail(err.message);
@@ -305,6 +334,8 @@ export async function runAct(cmd: ActCommand, argv: string[], ioIn: Partial<ActI
       if (report.auditError) io.stderr.write(`cutover ${cmd.name}: warning: ${report.auditError}\n`);
       if (!report.result.ok && report.result.rollback?.length) say(restoreHint(report.result));
       if (json) printJson({ result: report.result, lines: report.lines, ...(report.auditError ? { auditError: report.auditError } : {}) });
+      // The lock stays held through the guard's watch window: its rollback is this run's to make.
+      if (report.result.ok && guarded && !report.result.dryRun) return await watchAfter(target.kc, conn.namespace!, guarded, service, say);
       return report.result.ok ? 0 : 1;
     } finally {
       await pair?.stop();
@@ -364,6 +395,5 @@ function progressWriter(out: NodeJS.WritableStream, tty: boolean): { line: (l: s
 }
 
 function restoreHint(r: ActionResult): string {
-  const cmds = (r.rollback ?? []).map((s) => `kubectl -n ${s.target.namespace} patch ${s.target.kind.toLowerCase()} ${s.target.name} --type ${s.strategy} -p '${JSON.stringify(s.patch)}'`);
-  return `restore with:\n${cmds.map((c) => `  ${c}`).join('\n')}`;
+  return `restore with:\n${restoreCommands(r).map((c) => `  ${c}`).join('\n')}`;
 }

@@ -6,21 +6,14 @@
  */
 import { parseArgs } from 'node:util';
 import { AppsV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { planCanary } from '../actions/canary.js';
 import { ActionError } from '../actions/client.js';
-import { planFlip } from '../actions/flip.js';
+import { GUARD_OPTIONS, describeLimits, describeMeasurement as describe, guardRollbackPlan, metricsSource, parseDuration as parseDurationOr, parseGuardFlags, watchWindow, type GuardSettings } from '../actions/guard.js';
 import { ActionService } from '../actions/service.js';
 import { findRelease, loadState } from '../actions/state.js';
-import type { Plan } from '../actions/types.js';
-import { planUndoToRevision } from '../actions/rolloutUndo.js';
-import type { ReleaseView } from '../derive/derive.js';
 import { ConfigError, connect } from '../kube/config.js';
 import { apiMessage } from '../kube/errors.js';
-import { PodScrapeSource } from '../metrics/podScrape.js';
-import { PrometheusSource } from '../metrics/prometheus.js';
-import { releaseSides, type ReleaseSides, type ScrapeOptions } from '../metrics/sides.js';
-import type { MetricsSource } from '../metrics/source.js';
-import { DEFAULT_LIMITS, DEFAULT_THRESHOLDS, advanceGuard, guardHeld, startGuard, type GuardRun, type Measurement, type SideFigures, type Thresholds } from '../model/guard.js';
+import { releaseSides, type ReleaseSides } from '../metrics/sides.js';
+import { guardHeld, type Measurement } from '../model/guard.js';
 import { rolloutStatus } from '../model/rolloutStatus.js';
 import { RealClock } from '../sim/clock.js';
 import { CONNECT_OPTIONS, resolveTarget } from './connectFlags.js';
@@ -63,31 +56,15 @@ const realClock: GuardClock = { now: Date.now, sleep: (ms) => new Promise((r) =>
 
 /** `300ms`, `10s`, `5m`, `1h`, or a plain number of seconds. */
 export function parseDuration(flag: string, text: string | undefined, fallbackMs: number): number {
-  if (text === undefined) return fallbackMs;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'] : NaN;
-  if (!(ms > 0)) throw new UsageError(`${flag} needs a duration like 300ms, 10s or 5m, got "${text}"`);
+  const ms = parseDurationOr(flag, text, fallbackMs);
+  if (typeof ms === 'string') throw new UsageError(ms);
   return ms;
-}
-
-/** `1%`, `0.5%` or `1` (percent either way) -> a share. */
-export function parsePercent(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text.trim().replace(/%$/, ''));
-  if (!Number.isFinite(n) || n < 0 || n > 100) throw new UsageError(`${flag} needs a percentage like 1%, got "${text}"`);
-  return n / 100;
 }
 
 const OPTIONS = {
   ...CONNECT_OPTIONS,
   timeout: { type: 'string' },
-  for: { type: 'string' },
-  interval: { type: 'string' },
-  'max-error-rate': { type: 'string' },
-  'max-p95': { type: 'string' },
-  prometheus: { type: 'string' },
-  'metrics-port': { type: 'string' },
-  'metrics-path': { type: 'string' },
+  ...GUARD_OPTIONS,
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -95,11 +72,7 @@ const OPTIONS = {
 interface Settings {
   name: string;
   timeoutMs: number;
-  windowMs: number;
-  intervalMs: number;
-  thresholds: Thresholds;
-  prometheus?: string;
-  scrape: ScrapeOptions;
+  guard: GuardSettings;
   json: boolean;
 }
 
@@ -110,36 +83,14 @@ function settings(argv: string[]): { s: Settings; values: Values } | 'help' {
   if (values.help) return 'help';
   if (positionals.length !== 1) throw new UsageError(`cutover guard takes one release or Deployment NAME, got ${positionals.length}`);
   if (values['all-namespaces']) throw new UsageError('cutover guard watches one release: use -n NAMESPACE, not -A');
-  if (values.prometheus !== undefined && !/^https?:\/\/[^/]/.test(values.prometheus)) throw new UsageError(`--prometheus needs an http(s) URL, got "${values.prometheus}"`);
-  if (values['metrics-port'] !== undefined && !/^\d+$/.test(values['metrics-port'])) throw new UsageError(`--metrics-port needs a port number, got "${values['metrics-port']}"`);
-  const intervalMs = parseDuration('--interval', values.interval, 10_000);
-  const windowMs = parseDuration('--for', values.for, 300_000);
-  if (intervalMs > windowMs) throw new UsageError(`--interval (${values.interval}) is longer than the window --for (${values.for ?? '5m'})`);
-  const s: Settings = {
-    name: positionals[0],
-    timeoutMs: parseDuration('--timeout', values.timeout, 300_000),
-    windowMs,
-    intervalMs,
-    thresholds: {
-      ...DEFAULT_THRESHOLDS,
-      maxErrorRate: parsePercent('--max-error-rate', values['max-error-rate'], DEFAULT_THRESHOLDS.maxErrorRate),
-      ...(values['max-p95'] !== undefined ? { maxP95Ms: parseDuration('--max-p95', values['max-p95'], 0) } : {}),
-    },
-    ...(values.prometheus ? { prometheus: values.prometheus } : {}),
-    scrape: { ...(values['metrics-port'] ? { port: values['metrics-port'] } : {}), ...(values['metrics-path'] ? { path: values['metrics-path'] } : {}) },
-    json: values.json ?? false,
-  };
+  const guard = parseGuardFlags(values);
+  if (typeof guard === 'string') throw new UsageError(guard);
+  const s: Settings = { name: positionals[0], timeoutMs: parseDuration('--timeout', values.timeout, 300_000), guard, json: values.json ?? false };
   return { s, values };
 }
 
-const fmtPct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : `${(v * 100).toFixed(1)}%`);
-const fmtMs = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : `${Math.round(v)} ms`);
-const fmtRps = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(1)} req/s`);
-const figures = (label: string, f: SideFigures | undefined) => `${label}: 5xx ${fmtPct(f?.errorRate)}, p95 ${fmtMs(f?.p95Ms)}, ${fmtRps(f?.rps)}`;
-
 export function describeMeasurement(m: Measurement, sides: ReleaseSides): string {
-  if (m.error !== undefined) return `metrics error: ${m.error}`;
-  return [figures(sides.candidate.label, m.candidate), ...(sides.baseline ? [figures(sides.baseline.label, m.baseline)] : [])].join(' | ');
+  return describe(m, { candidate: sides.candidate.label, ...(sides.baseline ? { baseline: sides.baseline.label } : {}) });
 }
 
 interface Outcome {
@@ -147,18 +98,6 @@ interface Outcome {
   reason: string;
   measurements: { at: string; state: string; line: string }[];
   rollback?: { plan: string; ok: boolean; lines: string[] };
-}
-
-/** The undo that fits the release: rollout undo, canary abort, or a flip back. */
-function rollbackPlan(input: Awaited<ReturnType<typeof loadState>>, release: ReleaseView): Plan {
-  switch (release.release.kind) {
-    case 'canary':
-      return planCanary(input, release, 'abort');
-    case 'bluegreen':
-      return planFlip(input, release);
-    default:
-      return planUndoToRevision(input, release.release.deployment, 0);
-  }
 }
 
 export async function runGuard(argv: string[], ioIn: Partial<GuardIO> = {}): Promise<number> {
@@ -210,8 +149,8 @@ export async function runGuard(argv: string[], ioIn: Partial<GuardIO> = {}): Pro
     };
     const rollBack = async (why: string): Promise<number> => {
       const { input, release } = await load();
-      const plan = rollbackPlan(input, release);
-      const titled = { ...plan, title: `guard rollback of ${release.name} (${why}): ${plan.title}` };
+      const titled = guardRollbackPlan(input, release, why);
+      const plan = { ...titled, title: titled.title.slice(titled.title.indexOf('): ') + 3) };
       say(`guard ${s.name}: rolling back: ${plan.title}`);
       const service = new ActionService(target.kc, { context: target.kc.getCurrentContext(), user: target.kc.getCurrentUser()?.name ?? 'unknown', ...(io.stateDir ? { dir: io.stateDir } : {}) });
       const report = await service.run(titled, { onProgress: (l) => say(`  ${l}`) });
@@ -223,7 +162,8 @@ export async function runGuard(argv: string[], ioIn: Partial<GuardIO> = {}): Pro
     };
 
     const first = await load();
-    const source: MetricsSource = s.prometheus ? new PrometheusSource(s.prometheus, s.intervalMs) : new PodScrapeSource(target.kc, clock.now);
+    const g = s.guard;
+    const source = metricsSource(target.kc, g, clock.now);
 
     // 1. The rollout, as kubectl rollout status --timeout: every Deployment of the release.
     say(`guard ${s.name}: waiting for the rollout of ${first.release.deployments.map((d) => d.name).join(', ')} (deadline ${Math.round(s.timeoutMs / 1000)} s)`);
@@ -231,28 +171,26 @@ export async function runGuard(argv: string[], ioIn: Partial<GuardIO> = {}): Pro
     if (rollout !== true) return await rollBack(`rollout failed: ${rollout}`);
 
     // 2. The watch window.
-    let { release } = await load();
-    let sides = releaseSides(release, s.scrape);
-    const denied = await source.start(sides);
+    const { release } = await load();
+    const start = releaseSides(release, g.scrape);
+    const denied = await source.start(start);
     if (denied) return done({ outcome: 'not-judged', reason: denied, measurements }, EXIT.notJudged);
-    const t = s.thresholds;
     say(
-      `guard ${s.name}: rollout done; watching ${sides.candidate.label}${sides.baseline ? ` against ${sides.baseline.label}` : ''} for ${Math.round(s.windowMs / 1000)} s every ${Math.round(s.intervalMs / 1000)} s (${source.description}); ` +
-        `limits: error rate <= ${fmtPct(t.maxErrorRate)}${t.maxP95Ms !== undefined ? `, p95 <= ${fmtMs(t.maxP95Ms)}` : ''}`,
+      `guard ${s.name}: rollout done; watching ${start.candidate.label}${start.baseline ? ` against ${start.baseline.label}` : ''} for ${Math.round(g.windowMs / 1000)} s every ${Math.round(g.intervalMs / 1000)} s (${source.description}); ` +
+        `limits: ${describeLimits(g.thresholds)}`,
     );
-    let run: GuardRun = startGuard();
-    const start = clock.now();
-    while (clock.now() - start < s.windowMs) {
-      await clock.sleep(s.intervalMs);
-      ({ release } = await load());
-      sides = releaseSides(release, s.scrape);
-      const m = await source.measure(sides);
-      run = advanceGuard(run, m, t, DEFAULT_LIMITS);
-      const line = `${run.state === 'breached' ? 'BREACHED' : run.state}: ${describeMeasurement(m, sides)}${run.reason && run.state !== 'ok' ? ` (${run.reason})` : ''}`;
-      measurements.push({ at: new Date(m.at).toISOString(), state: run.state, line });
-      say(`  [${Math.round((clock.now() - start) / 1000)} s] ${line}`);
-      if (run.final) break;
-    }
+    const { run, sides } = await watchWindow({
+      source,
+      settings: g,
+      clock,
+      started: true,
+      load: async () => (await load()).release,
+      onMeasure: (m, r, sd, elapsed) => {
+        const line = `${r.state === 'breached' ? 'BREACHED' : r.state}: ${describeMeasurement(m, sd)}${r.reason && r.state !== 'ok' ? ` (${r.reason})` : ''}`;
+        measurements.push({ at: new Date(m.at).toISOString(), state: r.state, line });
+        say(`  [${Math.round(elapsed / 1000)} s] ${line}`);
+      },
+    });
     if (run.final && run.state === 'breached') return await rollBack(`${sides.candidate.label}: ${run.reason}`);
     if (guardHeld(run)) return done({ outcome: 'held', reason: `${run.measurements} measurements, ${run.failures} breaches, last ${describeMeasurement(run.last!, sides)}`, measurements }, EXIT.held);
     return done({ outcome: 'not-judged', reason: `${run.state === 'no-data' ? 'no data' : 'inconclusive'}${run.reason ? `: ${run.reason}` : ''}; nothing was undone, a human decides`, measurements }, EXIT.notJudged);

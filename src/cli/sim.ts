@@ -1,11 +1,11 @@
 /** `cutover sim`: the embedded cluster, headless, with a kubeconfig for kubectl and cutover. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Sim } from '../sim/sim.js';
 import { SCENARIOS, installLoad, installScenario } from '../sim/scenarios.js';
 import { prometheusScrapeConfig } from '../sim/api/promTargets.js';
-import { UsageError, parsePositiveInt, parsePositiveNumber } from './errors.js';
+import { UsageError, formatError, parsePositiveInt, parsePositiveNumber } from './errors.js';
 import { stateDir } from '../kube/paths.js';
 
 export const SIM_HELP = `Usage: cutover sim [options]
@@ -13,7 +13,7 @@ export const SIM_HELP = `Usage: cutover sim [options]
 Runs the embedded simulated cluster and serves the Kubernetes API on 127.0.0.1.
 
 Options:
-  --port N              port to listen on (default 7443; 0 picks a free one)
+  --port N              port to listen on, 0-65535 (default 7443; 0 picks a free one)
   --scenario NAME       ${SCENARIOS.join(' | ')} (default demo)
   --namespace NS        namespace the scenario is installed in (default default)
   --speed X             simulated time runs X times faster than real time (default 1)
@@ -41,12 +41,24 @@ export interface SimFlags {
 
 /** Starts a sim from flags and writes its kubeconfig. Shared by `cutover sim` and `cutover --demo`. */
 export async function startSimFromFlags(flags: SimFlags, defaults: { port: number } = { port: 7443 }): Promise<StartedSim> {
-  const port = parsePositiveInt('--port', flags.port, defaults.port);
+  const port = parsePositiveInt('--port', flags.port, defaults.port, 65535);
   const speed = parsePositiveNumber('--speed', flags.speed, 1);
   const pods = parsePositiveInt('--pods', flags.pods, 0);
   const scenario = flags.scenario ?? 'demo';
   if (!(SCENARIOS as readonly string[]).includes(scenario)) {
     throw new UsageError(`unknown scenario "${scenario}"; choose one of: ${SCENARIOS.join(', ')}`);
+  }
+  if (flags.namespace !== undefined && !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(flags.namespace)) {
+    throw new UsageError(`--namespace needs a namespace name (lowercase letters, digits and -), got "${flags.namespace}"`);
+  }
+  const kubeconfigPath = flags['kubeconfig-out'] ?? join(stateDir(), 'sim.kubeconfig');
+  // The file is written once the port is known; its directory is checked first, so a bad path
+  // stops before a cluster starts.
+  try {
+    mkdirSync(dirname(kubeconfigPath), { recursive: true });
+    accessSync(dirname(kubeconfigPath), constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`--kubeconfig-out: cannot write ${kubeconfigPath}: ${formatError(err).line.replace(/^cannot \w+ [^:]+: /, '')}`, 1);
   }
   const sim = new Sim({ speed });
   try {
@@ -55,13 +67,17 @@ export async function startSimFromFlags(flags: SimFlags, defaults: { port: numbe
     await sim.stop();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use; pick another with --port (0 picks a free one)`, 1);
+    if (code === 'EACCES') throw new UsageError(`port ${port} needs privileges; pick one above 1023 with --port (0 picks a free one)`, 1);
     throw err;
   }
   installScenario(sim, scenario, flags.namespace ?? 'default');
   if (pods > 0) installLoad(sim, pods);
-  const kubeconfigPath = flags['kubeconfig-out'] ?? join(stateDir(), 'sim.kubeconfig');
-  mkdirSync(dirname(kubeconfigPath), { recursive: true });
-  writeFileSync(kubeconfigPath, sim.kubeconfig(flags.namespace ?? 'default'), { mode: 0o600 });
+  try {
+    writeFileSync(kubeconfigPath, sim.kubeconfig(flags.namespace ?? 'default'), { mode: 0o600 });
+  } catch (err) {
+    await sim.stop();
+    throw new UsageError(`--kubeconfig-out: cannot write ${kubeconfigPath}: ${formatError(err).line.replace(/^cannot \w+ [^:]+: /, '')}`, 1);
+  }
   const promConfig = flags['prometheus-config'];
   if (promConfig) {
     const caFile = join(dirname(promConfig), 'cutover-sim-ca.pem');

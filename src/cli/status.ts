@@ -3,23 +3,35 @@ import { parseArgs } from 'node:util';
 import { Cockpit } from '../engine/cockpit.js';
 import type { CockpitState } from '../store/state.js';
 import { CONNECT_OPTIONS, resolveTarget } from './connectFlags.js';
-import { UsageError } from './errors.js';
-import { formatReport, releaseFailed, reportJson, selectReleases, statusExitCode } from './statusReport.js';
+import { UsageError, parsePositiveNumber } from './errors.js';
+import { OUTPUT_OPTIONS, outputFormat, renderOutput, type OutputFormat } from './output.js';
+import { formatReport, releaseFailed, reportJson, reportNames, selectReleases, statusExitCode } from './statusReport.js';
 
-export const STATUS_HELP = `Usage: cutover status [DEPLOYMENT|RELEASE] [-n NS | -A] [--json] [--watch] [--timeout SECONDS]
+export const STATUS_HELP = `Usage: cutover status [DEPLOYMENT|RELEASE] [-n NS | -A] [-o json|yaml|wide|name] [--watch] [--timeout SECONDS]
 
 Prints every release of the namespace: budgets, rollout status, traffic, verdict, and the
 zero-downtime checklist. With a name, exits 1 when that release's verdict is a failure
-(progress deadline exceeded, no ready endpoints, a traffic outage). With --watch, prints on
-every change until the rollout finishes (exit 0) or its verdict fails (exit 1). --timeout
-bounds the wait for the cluster to answer (default 15 s).
+(progress deadline exceeded, no ready endpoints, a traffic outage), as kubectl rollout status
+does. With --watch, prints on every change until the rollout finishes (exit 0) or its verdict
+fails (exit 1). --timeout bounds the wait for the cluster to answer (default 15 s).
+
+Options:
+  -o, --output FORMAT    json, yaml, wide (adds SERVICE and IMAGES) or name (deployment.apps/NAME)
+  --json                 the same as -o json (with --watch: one compact JSON document per line)
+  -w, --watch            print on every change until the rollout finishes or fails
+  --timeout SECONDS      how long to wait for the cluster to answer (default 15)
+  -n, --namespace NS, -A, --context NAME, --kubeconfig FILE, --as USER, --as-group GROUP,
+  --request-timeout DURATION, --demo: which cluster, as kubectl (see cutover help)
+
+Exit codes: 0 printed (with --watch: rolled out), 1 no such release, a failed verdict, rollout
+failed or cluster error, 2 bad usage.
 `;
 
-export async function runStatus(argv: string[], out = process.stdout): Promise<number> {
+export async function runStatus(argv: string[], out: Pick<NodeJS.WriteStream, 'write'> = process.stdout): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { ...CONNECT_OPTIONS, json: { type: 'boolean' }, watch: { type: 'boolean', short: 'w' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { ...CONNECT_OPTIONS, ...OUTPUT_OPTIONS, watch: { type: 'boolean', short: 'w' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     out.write(STATUS_HELP);
@@ -27,24 +39,33 @@ export async function runStatus(argv: string[], out = process.stdout): Promise<n
   }
   if (positionals.length > 1) throw new UsageError('cutover status takes at most one DEPLOYMENT or RELEASE name');
   const only = positionals[0];
+  const format = outputFormat(values);
+  const timeout = parsePositiveNumber('--timeout', values.timeout?.replace(/s$/, ''), 15);
   const target = await resolveTarget(values);
-  const cockpit = new Cockpit({ kc: target.kc, context: target.context, namespace: target.namespace, allNamespaces: target.allNamespaces, flushIntervalMs: 200 });
+  let cockpit: Cockpit;
+  try {
+    cockpit = new Cockpit({ kc: target.kc, context: target.context, namespace: target.namespace, allNamespaces: target.allNamespaces, flushIntervalMs: 200 });
+  } catch (err) {
+    await target.sim?.stop();
+    throw err;
+  }
   cockpit.start();
   try {
-    const timeout = values.timeout === undefined ? 15 : Number(values.timeout.replace(/s$/, ''));
-    if (!(timeout > 0)) throw new UsageError(`--timeout needs a number of seconds, got "${values.timeout}"`);
     let state = await waitForSync(cockpit, timeout * 1000);
-    const print = (s: CockpitState) =>
-      out.write(values.json ? JSON.stringify(reportJson(s.view, only)) + '\n' : formatReport(s.view, { namespaces: s.connection.namespace === undefined, only }));
+    const render = (s: CockpitState) => statusText(s, format, only, values.watch === true);
+    if (only && selectReleases(state.view, only).length === 0) {
+      const ns = state.connection.namespace;
+      throw new UsageError(`no release or Deployment named "${only}" in ${ns === undefined ? 'any namespace' : `namespace ${ns}`}`, 1);
+    }
     if (!values.watch) {
-      print(state);
+      out.write(render(state));
       return statusExitCode(state.view, only);
     }
     let last = '';
     for (;;) {
-      const text = values.json ? JSON.stringify(reportJson(state.view, only)) : formatReport(state.view, { namespaces: state.connection.namespace === undefined, only });
+      const text = render(state);
       if (text !== last) {
-        print(state);
+        out.write(text);
         last = text;
       }
       const releases = selectReleases(state.view, only);
@@ -58,6 +79,22 @@ export async function runStatus(argv: string[], out = process.stdout): Promise<n
     await cockpit.stop();
     await target.sim?.stop();
   }
+}
+
+function statusText(s: CockpitState, format: OutputFormat, only: string | undefined, watch: boolean): string {
+  const namespaces = s.connection.namespace === undefined;
+  const doc = reportJson(s.view, only);
+  // Watching, JSON is one compact document per line and YAML documents are separated by ---.
+  if (watch && format === 'json') return JSON.stringify(doc) + '\n';
+  return (
+    (watch && format === 'yaml' ? '---\n' : '') +
+    renderOutput(format, {
+      doc,
+      table: () => formatReport(s.view, { namespaces, only }),
+      wide: () => formatReport(s.view, { namespaces, only, wide: true }),
+      names: () => reportNames(s.view, only),
+    })
+  );
 }
 
 function waitForSync(cockpit: Cockpit, timeoutMs: number): Promise<CockpitState> {

@@ -7,6 +7,8 @@ export interface ReportOptions {
   namespaces: boolean;
   /** Only releases containing this Deployment (or named so). */
   only?: string;
+  /** -o wide: also the images and the Service of each release. */
+  wide?: boolean;
 }
 
 export function selectReleases(view: ViewModel, only?: string): ReleaseView[] {
@@ -38,7 +40,7 @@ const gaugeText = (g: { used: number; limit: number; level: string }) => `${g.us
 export function formatReport(view: ViewModel, opts: ReportOptions): string {
   const releases = selectReleases(view, opts.only);
   if (releases.length === 0) return opts.only ? `no release or Deployment named "${opts.only}"\n` : 'no Deployments found\n';
-  const header = [...(opts.namespaces ? ['NAMESPACE'] : []), 'RELEASE', 'DEPLOYMENT', 'REV', 'DESIRED', 'UPDATED', 'READY', 'AVAILABLE', 'SURGE', 'UNAVAIL', 'TRAFFIC', 'VERDICT', 'STATUS'];
+  const header = [...(opts.namespaces ? ['NAMESPACE'] : []), 'RELEASE', 'DEPLOYMENT', 'REV', 'DESIRED', 'UPDATED', 'READY', 'AVAILABLE', 'SURGE', 'UNAVAIL', 'TRAFFIC', 'VERDICT', 'STATUS', ...(opts.wide ? ['SERVICE', 'IMAGES'] : [])];
   const rows: string[][] = [];
   for (const r of releases) {
     for (const d of r.deployments) {
@@ -56,6 +58,7 @@ export function formatReport(view: ViewModel, opts: ReportOptions): string {
         trafficOf(r, d),
         r.verdict.text,
         d.status.text,
+        ...(opts.wide ? [r.release.service ?? '-', d.images.join(',')] : []),
       ]);
     }
   }
@@ -131,4 +134,9 @@ function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd();
   return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** `-o name`: the Deployments of the selected releases, as kubectl names them. */
+export function reportNames(view: ViewModel, only?: string): string[] {
+  return selectReleases(view, only).flatMap((r) => r.deployments.map((d) => `deployment.apps/${d.name}`));
 }

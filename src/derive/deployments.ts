@@ -83,7 +83,7 @@ export interface TrackedHistory {
    * scale-down lowers it at once.
    */
   floorDesired?: number;
-  /** This cockpit saw the current revision begin (the revision changed while it watched). */
+  /** This cockpit saw the current revision begin (the revision changed while it watched, or it was first seen being created). */
   sawStart: boolean;
   history: AvailabilityHistory;
   /** The last object-only view of this Deployment and the objects it was made from (reused while they are the same). */
@@ -135,7 +135,9 @@ export function deploymentView(
   const toRevision = base.replicaSets.toRevision;
   const sameRevision = tracked !== undefined && tracked.revision === toRevision;
   const history = appendSample(sameRevision ? tracked.history : emptyHistory, sample);
-  const sawStart = tracked !== undefined && (sameRevision ? tracked.sawStart : true);
+  // Seen from its start: the revision changed while watched, or it was first seen still being
+  // created (a creation records no incidents, so nothing before the first reading could count).
+  const sawStart = sameRevision ? tracked.sawStart : tracked !== undefined || base.phase === 'creating';
   const covered =
     sawStart ||
     (base.rolloutStart !== undefined && base.rolloutStart >= Math.floor(judging.observedSince / 1000) * 1000) ||

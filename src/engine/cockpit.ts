@@ -6,13 +6,16 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { connect, type Connection } from '../kube/config.js';
 import { ClusterWatch } from '../kube/watch.js';
-import { WATCHED_KINDS } from '../kube/kinds.js';
 import { DeriveMemo, deriveViewModel, emptyViewModel, RELEASE_KINDS } from '../derive/derive.js';
 import { FlushScheduler } from '../store/scheduler.js';
 import { snapshotOf, type Versions } from '../derive/snapshot.js';
+import { checkNamespace } from '../kube/namespaces.js';
 import { createCockpitStore, initialUi, type CockpitStore, type Notice } from '../store/state.js';
+import { expireNotice, NOTICE_TTL_MS } from '../store/ui.js';
 import { ActionController, type PairOptions } from './controller.js';
 import { driverIdentity } from '../kube/lease.js';
+import { GuardEngine, type EngineClock } from './guards.js';
+import type { GuardSettings } from '../actions/guard.js';
 import type { ActionKey, DialogInput } from '../store/actionState.js';
 
 export interface CockpitOptions {
@@ -34,6 +37,12 @@ export interface CockpitOptions {
   skipAccessCheck?: boolean;
   /** Steering as a pair: lock duration, cancel window, freeze rules; identity defaults to the kubeconfig user @ this host. */
   pair?: Partial<PairOptions>;
+  /** Metric guards: thresholds, interval, watch window, source (default: pod scrape, 10 s, 5 min). */
+  guard?: Partial<GuardSettings>;
+  /** Seconds of warning before an automatic rollback, in ms (default 10 s). */
+  countdownMs?: number;
+  /** The guards' clock (the simulated cluster's in tests and --demo); default real time. */
+  guardClock?: EngineClock;
 }
 
 /** What views may ask of the engine. Release actions join here. */
@@ -53,6 +62,8 @@ export interface Intents {
   dialog?(input: DialogInput): void;
   /** `T`: take over driving the release (a typed reason, audited). */
   takeOver?(releaseKey: string | undefined): void;
+  /** Cancels the countdown of an automatic rollback (the guard keeps its figures). */
+  cancelRollback?(): void;
 }
 
 export class Cockpit implements Intents {
@@ -71,8 +82,11 @@ export class Cockpit implements Intents {
    */
   private observedSince?: number;
   private watchGap = false;
+  private noticeTimer?: NodeJS.Timeout;
   /** Plans, confirms and runs release actions; its state is `store.actions`. */
   actions: ActionController;
+  /** Samples the metric guards of the releases that matter and rolls back a breached change. */
+  readonly guards: GuardEngine;
   onQuit: () => void = () => {};
   /** A flush when the next driver lock runs out: nothing else may change then. */
   private expiryTimer?: NodeJS.Timeout;
@@ -83,6 +97,16 @@ export class Cockpit implements Intents {
     this.store = createCockpitStore(this.connectionInfo(), this.now());
     this.scheduler = new FlushScheduler(() => this.flush(), opts.flushIntervalMs ?? 150, this.now);
     this.actions = this.newController();
+    this.guards = new GuardEngine({
+      store: this.store,
+      kc: opts.kc,
+      ...(opts.guard ? { settings: opts.guard } : {}),
+      ...(opts.countdownMs !== undefined ? { countdownMs: opts.countdownMs } : {}),
+      ...(opts.guardClock ? { clock: opts.guardClock } : {}),
+      run: (plan) => this.actions.service.run(plan),
+      planInput: (ns) => this.actions.planInput(ns),
+      notify: (text, level) => this.notify(text, level),
+    });
   }
 
   start(): void {
@@ -90,11 +114,24 @@ export class Cockpit implements Intents {
     this.watch.start();
     this.scheduler.markDirty();
     if (!this.opts.readonly && !this.opts.skipAccessCheck) void this.actions.checkAccess().catch(() => {});
+    this.guards.start();
+    const ns = this.conn.namespace;
+    if (ns !== undefined) void this.warnIfMissing(ns);
+  }
+
+  /** An empty namespace and a mistyped one look the same: say which it is when the API server can tell. */
+  private async warnIfMissing(namespace: string): Promise<void> {
+    const found = await checkNamespace(this.opts.kc, namespace);
+    if (found === 'missing' && this.conn.namespace === namespace) {
+      this.notify(`namespace ${namespace} does not exist in context ${this.conn.context}: nothing to show (:ns NAME to look elsewhere, :ns all for every namespace)`, 'warn');
+    }
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.noticeTimer);
     this.scheduler.stop();
     clearTimeout(this.expiryTimer);
+    await this.guards.stop();
     await this.actions.stop();
     await this.watch?.stop();
   }
@@ -113,6 +150,10 @@ export class Cockpit implements Intents {
     this.actions.takeOver(releaseKey);
   }
 
+  cancelRollback(): void {
+    if (this.guards.cancelCountdown() === 0) this.notify('no automatic rollback is counting down');
+  }
+
   private newController(): ActionController {
     return new ActionController({
       store: this.store,
@@ -124,6 +165,8 @@ export class Cockpit implements Intents {
       notify: (text, level) => this.notify(text, level),
       now: this.now,
       ...(this.opts.readonly ? {} : { pair: { identity: driverIdentity(this.opts.kc.getCurrentUser()?.name ?? (this.conn.user || 'unknown')), ...this.opts.pair } }),
+      guardReading: (key) => this.guards.reading(key),
+      onRan: (request, result) => this.guards.afterAction(request, result.plan.title),
     });
   }
 
@@ -159,10 +202,33 @@ export class Cockpit implements Intents {
 
   notify(text: string, level: Notice['level'] = 'info'): void {
     this.store.setState((s) => ({ ui: { ...s.ui, notice: { text, level, at: this.now() } } }));
+    clearTimeout(this.noticeTimer);
+    this.noticeTimer = setTimeout(() => this.expireNotice(), NOTICE_TTL_MS[level] + 50);
+    this.noticeTimer.unref?.();
   }
 
+  /** Clears the notice once its time is up (src/store/ui.ts decides how long). */
+  expireNotice(): void {
+    const ui = this.store.getState().ui;
+    const next = expireNotice(ui, this.now());
+    if (next !== ui) this.store.setState({ ui: next });
+  }
+
+  /** q, :q or Ctrl-C: while an action runs, the first press asks in its dialog, the next one quits (ActionController.holdQuit). */
   quit(): void {
+    if (this.actions.holdQuit()) return;
     this.onQuit();
+  }
+
+  /** Quits without asking (SIGTERM, SIGHUP): a running action stops before its next step and is reported on exit. */
+  forceQuit(): void {
+    this.actions.forceStop();
+    this.onQuit();
+  }
+
+  /** What a forced quit left unfinished and how to undo it, for the terminal once the cockpit is closed (after stop()). */
+  exitReport(): string[] {
+    return this.actions.exitReport();
   }
 
   /** Builds the next snapshot and view model; runs at most every flush interval. */
@@ -182,15 +248,7 @@ export class Cockpit implements Intents {
       this.watchGap = false;
     }
     const view = deriveViewModel(snapshot, this.memo, now, { synced, observedSince: this.observedSince });
-    const failing = WATCHED_KINDS.map((k) => watch.statuses[k]).find((s) => s.failure && !s.denied);
-    const denied = watch.denied;
-    this.store.setState({
-      snapshot,
-      view,
-      now,
-      flushes: prev.flushes + 1,
-      health: { synced: watch.synced, lostSince: watch.lostSince, failure: failing?.failure, retryAt: failing?.retryAt, ...(denied.length ? { denied } : {}) },
-    });
+    this.store.setState({ snapshot, view, now, flushes: prev.flushes + 1, health: watch.health });
     this.flushAtExpiry(view.releases, now);
   }
 
@@ -204,6 +262,7 @@ export class Cockpit implements Intents {
 
   private restart(change: () => void): void {
     void this.watch?.stop();
+    this.guards.reset();
     this.lastVersions = {};
     this.memo = new DeriveMemo();
     this.observedSince = undefined;

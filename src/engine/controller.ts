@@ -11,14 +11,16 @@
  *           -> running (progress, Job state + log tail for migrations; Esc stops waiting) -> result
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { rollbackPlan } from '../actions/execute.js';
+import { describeRef } from '../actions/client.js';
+import { notWritten, restoreCommands, rollbackPlan } from '../actions/execute.js';
 import { migrationLogTail } from '../actions/migrate.js';
-import { confirmTarget, disabledReason, keyWord, mutates, REGISTRY, type ActionKey, type ActionRequest } from '../actions/registry.js';
+import { GUARD_REFUSAL, type GuardReading } from '../actions/guard.js';
+import { confirmTarget, disabledReason, keyWord, mutates, planAction, REGISTRY, type ActionKey, type ActionRequest } from '../actions/registry.js';
 import { listRevisions } from '../actions/revisions.js';
-import { ActionService } from '../actions/service.js';
+import { ActionService, type RunReport } from '../actions/service.js';
 import type { PlanInput } from '../actions/state.js';
 import { actionTarget } from '../actions/target.js';
-import { formatChanges, refuse, type Plan } from '../actions/types.js';
+import { formatChanges, refuse, type ActionResult, type Plan } from '../actions/types.js';
 import { checkAccess } from '../kube/access.js';
 import { isProductionContext } from '../kube/config.js';
 import type { ActionsState, Dialog, DialogInput } from '../store/actionState.js';
@@ -44,6 +46,10 @@ export interface ControllerOptions {
   logPollMs?: number;
   /** Steering as a pair: the driver lock, freezes and the cancel window (off with --readonly). */
   pair?: PairOptions;
+  /** The release's latest metric figures, for guarded actions (the guard engine's). */
+  guardReading?: (releaseKey: string) => GuardReading | undefined;
+  /** After a run that wrote something (the guard engine opens its watch window). */
+  onRan?: (request: ActionRequest, result: ActionResult) => void;
 }
 
 export interface PairOptions {
@@ -60,6 +66,8 @@ export interface PairOptions {
 const COCKPIT_HOW = { takeOver: 'T takes over (type a reason; audited as an Event on the release)', freezeOverride: '! overrides it with a typed reason (audited)' };
 
 const PROGRESS_LINES = 6;
+/** How long quitting waits for a stopped action to record what it wrote. */
+const STOP_WAIT_MS = 5000;
 const LOG_LINES = 8;
 
 /** The Job a migration plan creates. */
@@ -68,7 +76,17 @@ function migrationJob(plan: Plan): string | undefined {
   return plan.action === 'migrate' && create ? create.target.name : undefined;
 }
 
-export const isGateRefusal = (plan: Plan): boolean => /migration gate closed/.test(plan.refusal ?? '');
+const isGuardRefusal = (plan: Plan): boolean => (plan.refusal ?? '').startsWith(GUARD_REFUSAL);
+/** A refusal an override with a typed reason lifts: the migration gate, the metric guard. */
+export const isGateRefusal = (plan: Plan): boolean => /migration gate closed/.test(plan.refusal ?? '') || isGuardRefusal(plan);
+
+/** true when the promise settled (either way) within ms, false when the time ran out first. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([p.then(() => true, () => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return settled;
+}
 
 export class ActionController {
   readonly service: ActionService;
@@ -79,6 +97,9 @@ export class ActionController {
   private running?: Promise<void>;
   /** The driver lock, freezes and the cancel window; undefined when not steering as a pair. */
   readonly driver?: DriverService;
+  /** Quit was forced while an action ran: what it did, for the lines printed on exit. */
+  private interrupted?: { plan: Plan; report?: RunReport; error?: string; progress?: string[] };
+  private forcing = false;
 
   constructor(private readonly opts: ControllerOptions) {
     this.store = opts.store;
@@ -239,7 +260,7 @@ export class ActionController {
             kind: 'prompt',
             purpose: 'override',
             request: d.request,
-            title: `override the migration gate for: ${d.plan.title}`,
+            title: `override the ${isGuardRefusal(d.plan) ? 'metric guard' : 'migration gate'} for: ${d.plan.title}`,
             label: 'reason',
             text: '',
             hint: 'type why (recorded in the audit log and the Event); Enter re-plans, Esc cancels',
@@ -258,13 +279,14 @@ export class ActionController {
         if (input.type === 'cancel') this.abort?.abort();
         return;
       case 'running':
+        if (input.type === 'cancel' && d.quitAsked) return this.open({ ...d, quitAsked: false });
         if (input.type === 'cancel' && !d.stopping) {
           this.open({ ...d, stopping: true });
           this.abort?.abort();
         }
         return;
       case 'result':
-        if (input.type === 'rollback' && d.rollback) return this.plan({ key: 'undoLast' }, d.rollback);
+        if (input.type === 'rollback' && d.rollback) return this.plan({ key: 'undoLast', ...(d.entryId !== undefined ? { entryId: d.entryId } : {}) }, d.rollback);
         if (input.type === 'cancel' || input.type === 'close' || input.type === 'confirm') return this.close();
         return;
     }
@@ -332,13 +354,16 @@ export class ActionController {
     if (spec.scope === 'session') {
       const entry = this.service.journal.lastUndoable();
       if (entry) request.entryId = entry.id;
-      return spec.plan({ ...(entry ? { entry } : {}) }, this.planInput(entry?.namespace));
+      // Planned in the namespace on screen: an entry of another one is refused with the :ns to use.
+      return spec.plan({ ...(entry ? { entry } : {}) }, this.planInput(this.store.getState().connection.namespace ?? entry?.namespace));
     }
     const release = this.release(request.releaseKey);
     if (!release) throw new Error(`the release is gone (deleted, or no longer a pair)`);
     const { side, value, revision, override } = request;
-    return spec.plan(
-      { release, side, value, revision, override, options: this.opts.canarySteps ? { steps: this.opts.canarySteps } : {} },
+    const guard = spec.guard ? this.opts.guardReading?.(release.key) : undefined;
+    return planAction(
+      spec,
+      { release, side, value, revision, override, ...(guard ? { guard } : {}), options: this.opts.canarySteps ? { steps: this.opts.canarySteps } : {} },
       this.planInput(release.namespace),
     );
   }
@@ -413,10 +438,11 @@ export class ActionController {
       try {
         const report = await this.service.run(plan, { onProgress, signal: this.abort!.signal, ...(request.override ? { override: request.override } : {}) });
         const r = report.result;
+        if (this.forcing) this.interrupted = { plan, report };
         if (r.ok && !r.dryRun && request.key === 'undoLast' && request.entryId !== undefined) this.service.journal.markUndone(request.entryId);
+        if (r.ok && !r.dryRun && r.applied.length > 0) this.opts.onRan?.(request, r);
         const rollback = rollbackPlan(r);
         const log = job && !dryRun ? await migrationLogTail(this.opts.kc, plan.namespace, job, LOG_LINES) : undefined;
-        const next = this.service.journal.lastUndoable();
         dialog = {
           kind: 'result',
           plan,
@@ -425,12 +451,15 @@ export class ActionController {
           lines: report.lines,
           changed: r.applied.map((s) => `${s.target.kind.toLowerCase()} ${s.target.name}: ${formatChanges(s.changes)}`),
           ...(rollback ? { rollback } : {}),
+          ...(report.entry ? { entryId: report.entry.id } : {}),
           ...(job ? { job } : {}),
           ...(log ? { log } : {}),
           ...(report.auditError ? { auditError: report.auditError } : {}),
-          ...(next?.undo ? { undoHint: next.undo.description } : {}),
+          // Only this run's own undo: an older entry's would read as the undo of what just ran.
+          ...(report.entry?.undo ? { undoHint: report.entry.undo.description } : {}),
         };
       } catch (err) {
+        if (this.forcing) this.interrupted = { plan, error: (err as Error).message };
         dialog = { kind: 'result', plan, ok: false, dryRun, lines: [`failed: ${plan.title}: ${(err as Error).message}`], changed: [] };
       } finally {
         this.stopLogs();
@@ -457,12 +486,81 @@ export class ActionController {
     this.logTimer = undefined;
   }
 
-  /** Stops a running wait (the writes made stay) and timers, and gives up the driver locks; for quitting. */
+  /**
+   * Quit was pressed. Nothing runs: false, quit. An action runs: the first press asks in its
+   * dialog (true: do not quit yet); the next one forces: the run stops before its next step and
+   * records what it wrote (the journal entry a later `u` undoes), and false: quit; exitReport()
+   * then says what was changed and how to undo it.
+   */
+  holdQuit(): boolean {
+    const d = this.dialog;
+    if (d?.kind !== 'running') return false;
+    if (!d.quitAsked && !this.forcing) {
+      this.open({ ...d, quitAsked: true });
+      return true;
+    }
+    this.forceStop();
+    return false;
+  }
+
+  /** Stops the running action for a quit without asking (a second press, SIGTERM, SIGHUP). */
+  forceStop(): void {
+    if (this.dialog?.kind !== 'running') return;
+    this.forcing = true;
+    this.abort?.abort();
+  }
+
+  /**
+   * After a forced quit (once stop() has settled the run): the lines for the terminal, saying what
+   * the unfinished action changed, what it did not, and the exact undo; empty when nothing was cut short.
+   */
+  exitReport(): string[] {
+    const i = this.interrupted;
+    if (!i) return [];
+    const lines = [`cutover: quit while "${i.plan.title}" was running; it was stopped before finishing.`];
+    if (!i.report) {
+      lines.push(`  ${i.error ?? 'it failed'}; check the cluster (kubectl get deploy,svc,jobs -n ${i.plan.namespace}).`);
+      if (i.progress?.length) lines.push('  its last progress:', ...i.progress.map((p) => `    ${p}`));
+      lines.push('  the plan it was running:', ...i.plan.steps.flatMap((s) => (s.kind === 'wait' ? [] : [`    ${describeRef(s.target)}: ${formatChanges(s.changes)}`])));
+      return lines;
+    }
+    const r = i.report.result;
+    if (r.ok) return [`cutover: "${i.plan.title}" finished before the quit took effect: done.`];
+    if (r.applied.length === 0) return [...lines, '  nothing was changed'];
+    lines.push('  changed:');
+    for (const s of r.applied) lines.push(`    ${describeRef(s.target)}: ${formatChanges(s.changes)}`);
+    const left = notWritten(r);
+    if (left.length) {
+      lines.push('  not done:');
+      for (const s of left) lines.push(`    ${describeRef(s.target)}: ${formatChanges(s.changes)}`);
+    }
+    const entry = i.report.entry;
+    if (entry?.undo) {
+      const where = `context ${this.store.getState().connection.context}, namespace ${entry.namespace}`;
+      lines.push(`  to undo it: open cutover again (${where}) and press u (journal #${entry.id}: it re-checks the state first), or run:`);
+      for (const c of restoreCommands(r, this.store.getState().connection.context)) lines.push(`    ${c}`);
+    } else if (r.applied.some((s) => s.kind === 'create')) {
+      lines.push('  a created Job keeps running: follow it with kubectl get jobs (cutover cannot undo a migration)');
+    }
+    return lines;
+  }
+
+  /**
+   * Stops a running wait (the writes made stay) and timers, and gives up the driver locks; for
+   * quitting. Waits for the run to record what it did, but not for an API server that does not
+   * answer (STOP_WAIT_MS; an unreleased lock runs out by itself).
+   */
   async stop(): Promise<void> {
     this.abort?.abort();
     this.stopLogs();
-    await this.running?.catch(() => {});
-    await this.driver?.stop().catch(() => {});
+    if (this.running) {
+      const settled = await within(this.running, STOP_WAIT_MS);
+      const d = this.dialog;
+      if (!settled && this.forcing && !this.interrupted && d?.kind === 'running') {
+        this.interrupted = { plan: d.plan, error: `the API server did not answer within ${STOP_WAIT_MS / 1000} s, so cutover cannot tell what was written`, progress: d.progress };
+      }
+    }
+    if (this.driver) await within(this.driver.stop(), STOP_WAIT_MS);
   }
 
   /** Someone else's live driver lock on the release, as the watched Lease says. */

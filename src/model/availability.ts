@@ -119,7 +119,8 @@ export interface AvailabilitySummary {
   minReadyEndpoints?: Low;
 }
 
-const VERDICT_TEXT: Record<Verdict, string> = {
+/** The words of each verdict of an availability record. */
+export const VERDICT_TEXT: Record<Verdict, string> = {
   'no-data': 'no data',
   'in-progress': 'in progress',
   'zero-downtime-kept': 'zero downtime kept',

@@ -11,8 +11,17 @@ export interface Clock {
   clearTimer(timer: Timer): void;
 }
 
+let lastSecond = NaN;
+let lastIso = '';
+
+/** The clock's time as the apiserver writes timestamps (whole seconds), formatted once per second. */
 export function isoTime(clock: Clock): string {
-  return new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(clock.now() / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastIso = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  }
+  return lastIso;
 }
 
 /** Real time, optionally faster: at speed 10, one simulated minute lasts six seconds. */

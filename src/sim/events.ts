@@ -34,10 +34,16 @@ export class EventRecorder {
     const existing = existingName ? this.store.get(R.events, ns, existingName) : undefined;
     try {
       if (existing) {
-        this.store.mutate(R.events, ns, existing.metadata.name!, (e) => {
-          e.count = (e.count ?? 1) + 1;
-          e.lastTimestamp = now;
-        });
+        this.store.mutate(
+          R.events,
+          ns,
+          existing.metadata.name!,
+          (e) => {
+            e.count = (e.count ?? 1) + 1;
+            e.lastTimestamp = now;
+          },
+          { frozen: true },
+        );
         return;
       }
       if (this.recent.size > 5000) this.recent.clear();
@@ -64,7 +70,7 @@ export class EventRecorder {
         lastTimestamp: now,
         eventTime: null,
         count: 1,
-      });
+      }, { frozen: true });
       this.recent.set(foldKey, created.metadata.name!);
     } catch {
       // Events are best effort, as in client-go's recorder (for example while a namespace terminates).

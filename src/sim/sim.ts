@@ -8,7 +8,8 @@ import { ControllerManager, type SimContext } from './runtime.js';
 import { Store } from './store.js';
 import { R } from './resources.js';
 import { createControllers } from './controllers/index.js';
-import { createApiServer, type Auth, type User } from './api/server.js';
+import type { Auth, User } from './api/authz.js';
+import { createApiServer } from './api/server.js';
 import { selfSignedServingCert, type ServingCert } from './api/tls.js';
 import { registerKindHooks } from './api/hooks.js';
 

@@ -57,6 +57,16 @@ export interface KindHooks {
   validate?(obj: Obj, old: Obj | undefined): StatusCause[];
 }
 
+export interface WriteOptions {
+  /** Write only the status subresource. */
+  subresource?: 'status';
+  /**
+   * Return the stored object itself (frozen: read it, never change it) instead of a copy, for
+   * controllers' hot paths that write many objects and read little of what they wrote.
+   */
+  frozen?: boolean;
+}
+
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
   propagationPolicy?: 'Background' | 'Foreground' | 'Orphan';
@@ -71,7 +81,23 @@ export function randomSuffix(n = 5): string {
   return s;
 }
 
-const clone = <T>(o: T): T => structuredClone(o);
+/**
+ * A deep copy of a JSON value (objects, arrays, primitives), several times faster than
+ * structuredClone on Kubernetes objects, which are all this store holds.
+ */
+export function cloneJson<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const n = v.length;
+    const a = new Array(n);
+    for (let i = 0; i < n; i++) a[i] = cloneJson(v[i]);
+    return a as T;
+  }
+  const o: Record<string, unknown> = {};
+  for (const k in v) o[k] = cloneJson((v as Record<string, unknown>)[k]);
+  return o as T;
+}
+const clone = cloneJson;
 const deepFreeze = <T>(o: T): T => {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
     Object.freeze(o);
@@ -152,7 +178,7 @@ export class Store {
     return this.bucket(rt).size;
   }
 
-  create(rt: ResourceType, input: Obj): Obj {
+  create(rt: ResourceType, input: Obj, opts: Pick<WriteOptions, 'frozen'> = {}): Obj {
     const obj = clone(input);
     obj.metadata ??= {};
     const m = obj.metadata;
@@ -185,14 +211,19 @@ export class Store {
     if (rt.generation) m.generation = 1;
     else delete m.generation;
     this.admit(rt, obj, undefined);
-    return this.commit(rt, 'ADDED', obj, undefined);
+    return this.commit(rt, 'ADDED', obj, undefined, opts.frozen);
   }
 
   /**
    * Replaces an object. With `subresource: 'status'` only the status moves; otherwise the status
    * of kinds with a status subresource is kept. A set metadata.resourceVersion is a precondition.
    */
-  update(rt: ResourceType, input: Obj, opts: { subresource?: 'status' } = {}): Obj {
+  update(rt: ResourceType, input: Obj, opts: WriteOptions = {}): Obj {
+    return this.write(rt, input, opts, false);
+  }
+
+  /** update(), taking `input` as its own when `owned` (a copy nobody else holds) instead of copying it. */
+  private write(rt: ResourceType, input: Obj, opts: WriteOptions, owned: boolean): Obj {
     const name = input.metadata?.name;
     const ns = rt.namespaced ? input.metadata?.namespace : undefined;
     if (!name) throw new ApiError(400, 'BadRequest', 'name is required');
@@ -202,13 +233,14 @@ export class Store {
     if (want && want !== current.metadata.resourceVersion) throw conflict(rt.resource, rt.group, name);
     let obj: Obj;
     if (opts.subresource === 'status') {
-      obj = clone(current) as Obj;
-      obj.status = clone(input.status);
+      // Only the status is new: the rest shares the stored (frozen) spec and metadata values.
+      obj = { ...current, metadata: { ...current.metadata }, status: owned ? input.status : clone(input.status) };
+      if (obj.status === undefined) delete obj.status;
     } else {
-      obj = clone(input);
+      obj = owned ? input : clone(input);
       if (rt.subresources.includes('status')) {
         if (current.status === undefined) delete obj.status;
-        else obj.status = clone(current.status);
+        else obj.status = current.status; // frozen, shared
       }
     }
     const m = obj.metadata;
@@ -229,23 +261,24 @@ export class Store {
       delete m.deletionGracePeriodSeconds;
     }
     if (rt.generation) m.generation = specChanged(current, obj) ? (cm.generation ?? 1) + 1 : cm.generation;
-    this.admit(rt, obj, current);
+    // A status write keeps the stored spec and metadata, which were validated when written.
+    this.admit(rt, obj, current, opts.subresource !== 'status');
     // A pod stays for the kubelet unless its grace period is already 0; a namespace also waits for spec.finalizers.
     const podWaits = rt === R.pods && (cm.deletionGracePeriodSeconds ?? 0) > 0;
     const nsWaits = rt === R.namespaces && (obj.spec?.finalizers?.length ?? 0) > 0;
     if (cm.deletionTimestamp && !(m.finalizers?.length) && !podWaits && !nsWaits) {
-      return this.commit(rt, 'DELETED', obj, current);
+      return this.commit(rt, 'DELETED', obj, current, opts.frozen);
     }
-    if (sameContent(current, obj)) return this.present(rt, current);
-    return this.commit(rt, 'MODIFIED', obj, current);
+    if (sameContent(current, obj)) return opts.frozen ? current : this.present(rt, current);
+    return this.commit(rt, 'MODIFIED', obj, current, opts.frozen);
   }
 
   /** Reads the latest state, applies fn to a copy and writes it back (no precondition). */
-  mutate(rt: ResourceType, ns: string | undefined, name: string, fn: (o: Obj) => void, opts: { subresource?: 'status' } = {}): Obj {
+  mutate(rt: ResourceType, ns: string | undefined, name: string, fn: (o: Obj) => void, opts: WriteOptions = {}): Obj {
     const current = this.mustGet(rt, ns, name);
     fn(current);
     delete current.metadata.resourceVersion;
-    return this.update(rt, current, opts);
+    return this.write(rt, current, opts, true);
   }
 
   /**
@@ -270,7 +303,7 @@ export class Store {
 
     // Only a scheduled, still running pod gets a grace period; the kubelet finishes the deletion.
     let grace = 0;
-    if (rt === R.pods && obj.spec?.nodeName && !isTerminal(obj)) {
+    if (rt === R.pods && obj.spec?.nodeName && !isPodTerminal(obj)) {
       grace = opts.gracePeriodSeconds ?? obj.spec?.terminationGracePeriodSeconds ?? 30;
     }
     const specFinalizers = rt === R.namespaces ? (obj.spec?.finalizers?.length ?? 0) : 0;
@@ -324,14 +357,15 @@ export class Store {
     }
   }
 
-  private admit(rt: ResourceType, obj: Obj, old: Obj | undefined): void {
+  private admit(rt: ResourceType, obj: Obj, old: Obj | undefined, validate = true): void {
     const hooks = this.hooks.get(storageKey(rt));
     hooks?.defaults?.(obj, { store: this, old });
+    if (!validate) return;
     const causes = hooks?.validate?.(obj, old) ?? [];
     if (causes.length) throw invalid(rt.kind, rt.group, obj.metadata.name ?? '', causes);
   }
 
-  private commit(rt: ResourceType, type: EventType, obj: Obj, old: Obj | undefined): Obj {
+  private commit(rt: ResourceType, type: EventType, obj: Obj, old: Obj | undefined, frozen = false): Obj {
     const rv = ++this.rvCounter;
     obj.metadata.resourceVersion = String(rv);
     const bucket = this.bucket(rt);
@@ -342,12 +376,14 @@ export class Store {
     const ev: StoreEvent = { type, rt, object: stored, old, rv };
     const h = this.historyOf(rt);
     h.events.push(ev);
-    if (h.events.length > this.historyLimit) {
+    // Trimmed in chunks (a quarter of the limit at a time), not one event per write, which
+    // shifted the whole 20,000-event array on every write once the history was full.
+    if (h.events.length > this.historyLimit + Math.max(1, this.historyLimit >> 2)) {
       const dropped = h.events.splice(0, h.events.length - this.historyLimit);
       h.since = dropped[dropped.length - 1].rv;
     }
     for (const fn of this.listeners) fn(ev);
-    return this.present(rt, stored);
+    return frozen ? stored : this.present(rt, stored);
   }
 
   private present(rt: ResourceType, o: Obj): Obj {
@@ -373,21 +409,42 @@ export class Store {
   }
 }
 
-export function isTerminal(pod: Obj): boolean {
+/** podutil.IsPodTerminal: Succeeded or Failed. Here because graceful deletion needs it; controllers import it from podUtil. */
+export function isPodTerminal(pod: Obj): boolean {
   const phase = pod.status?.phase;
   return phase === 'Succeeded' || phase === 'Failed';
 }
 
-function withoutMetaAndStatus(o: Obj): string {
-  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = o;
-  return JSON.stringify(rest);
+/**
+ * Whether two JSON values are equal as the apiserver's encoding would be: key order and
+ * undefined-valued keys do not count, and shared (frozen) subtrees are equal without a walk.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let keys = 0;
+  for (const k in x) {
+    if (x[k] === undefined) continue;
+    keys++;
+    if (!jsonEqual(x[k], y[k])) return false;
+  }
+  for (const k in y) if (y[k] !== undefined) keys--;
+  return keys === 0;
 }
 
+/** Whether anything but metadata and status differs (what bumps metadata.generation). */
 function specChanged(a: Obj, b: Obj): boolean {
-  return withoutMetaAndStatus(a) !== withoutMetaAndStatus(b);
+  return !jsonEqual({ ...a, metadata: undefined, status: undefined, apiVersion: undefined, kind: undefined }, { ...b, metadata: undefined, status: undefined, apiVersion: undefined, kind: undefined });
 }
 
+/** Whether a write changes nothing but the resourceVersion (a no-op update writes nothing). */
 function sameContent(a: Obj, b: Obj): boolean {
-  const strip = (o: Obj) => JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
-  return strip(a) === strip(b);
+  return jsonEqual({ ...a, metadata: undefined }, { ...b, metadata: undefined }) && jsonEqual({ ...a.metadata, resourceVersion: undefined }, { ...b.metadata, resourceVersion: undefined });
 }

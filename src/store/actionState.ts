@@ -42,7 +42,18 @@ export type Dialog =
   | { kind: 'takeover'; releaseKey: string; release: string; holder?: string; text: string; then?: ActionRequest; busy?: boolean; error?: string }
   /** A confirmed action waiting out its cancel window (Esc cancels); published on the driver Lease for the partner. */
   | { kind: 'grace'; plan: Plan; request: ActionRequest; fireAt: number }
-  | { kind: 'running'; plan: Plan; dryRun: boolean; progress: string[]; started: number; job?: string; log?: LogTail; stopping?: boolean }
+  | {
+      kind: 'running';
+      plan: Plan;
+      dryRun: boolean;
+      progress: string[];
+      started: number;
+      job?: string;
+      log?: LogTail;
+      stopping?: boolean;
+      /** Quit was pressed: the dialog asks whether to leave the action unfinished (again: yes; Esc: keep waiting). */
+      quitAsked?: boolean;
+    }
   | {
       kind: 'result';
       plan: Plan;
@@ -53,10 +64,12 @@ export type Dialog =
       changed: string[];
       /** After a failure with writes: the plan that puts them back (`u`). */
       rollback?: Plan;
+      /** This run's journal entry (applying the rollback marks it undone). */
+      entryId?: number;
       job?: string;
       log?: LogTail;
       auditError?: string;
-      /** What `u` (undo last) would undo next, for the hint. */
+      /** The undo of this run itself (what `u` undoes now), for the hint; absent when it has none. */
       undoHint?: string;
     };
 

@@ -1,9 +1,10 @@
 /** The cockpit's single store: cluster view model, connection health and UI state. Views subscribe with selectors. */
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { Failure } from '../kube/errors.js';
+import type { WatchHealth } from '../kube/watch.js';
 import { emptyViewModel, type ViewModel } from '../derive/derive.js';
 import { emptySnapshot, type Snapshot } from '../derive/snapshot.js';
 import { initialActions, type ActionsState } from './actionState.js';
+import { initialGuards, type GuardsState } from './guardState.js';
 
 export type Screen = 'releases' | 'release' | 'services' | 'jobs' | 'events';
 
@@ -18,15 +19,8 @@ export interface ConnectionInfo {
   contexts: string[];
 }
 
-export interface Health {
-  synced: boolean;
-  /** When a watch was lost, while any is down. */
-  lostSince?: number;
-  failure?: Failure;
-  retryAt?: number;
-  /** Kinds the user may not read (shown, not treated as a lost watch). */
-  denied?: string[];
-}
+/** Connection health as the watch reports it (src/kube/watch.ts decides live, stale and why). */
+export type Health = WatchHealth;
 
 export interface Notice {
   text: string;
@@ -68,6 +62,8 @@ export interface CockpitState {
   ui: UiState;
   /** Release actions: the open dialog (plan, progress, result) and the user's permissions. */
   actions: ActionsState;
+  /** Metric guards per release: state, figures' history, watch windows and rollback countdowns. */
+  guards: GuardsState;
 }
 
 export type CockpitStore = StoreApi<CockpitState>;
@@ -94,5 +90,6 @@ export function createCockpitStore(connection: ConnectionInfo, now = Date.now())
     flushes: 0,
     ui: initialUi(),
     actions: initialActions(),
+    guards: initialGuards(),
   }));
 }

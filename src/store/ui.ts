@@ -286,6 +286,32 @@ export function submitCommand(ui: UiState, contexts: readonly string[] = []): Ui
   }
 }
 
+// ---- notices (the footer's status line) ----
+
+/**
+ * How long a notice stays on the status line: an info 5 s, a warning or an error 8 s. The next key
+ * pressed once it has been up NOTICE_READ_MS also clears it; a key typed in the same burst as the
+ * one that caused it does not.
+ */
+export const NOTICE_TTL_MS: Record<Notice['level'], number> = { info: 5000, warn: 8000, error: 8000 };
+export const NOTICE_READ_MS = 1000;
+
+/** Drops the notice once its time is up. */
+export function expireNotice(ui: UiState, now: number): UiState {
+  const n = ui.notice;
+  if (!n || now - n.at < NOTICE_TTL_MS[n.level]) return ui;
+  const { notice: _, ...rest } = ui;
+  return rest;
+}
+
+/** A key was pressed: drops a notice that has been up long enough to be read (or whose time is up). */
+export function dismissNotice(ui: UiState, now: number): UiState {
+  const n = ui.notice;
+  if (!n || now - n.at < NOTICE_READ_MS) return ui;
+  const { notice: _, ...rest } = ui;
+  return rest;
+}
+
 // ---- panels, help ----
 
 export function nextPanel(ui: UiState, panels: number, step = 1): UiState {

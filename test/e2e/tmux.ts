@@ -30,8 +30,9 @@ export class Tmux {
     this.tmux('send-keys', '-t', this.session, '-l', text);
   }
 
-  capture(): string {
-    return this.tmux('capture-pane', '-p', '-t', this.session);
+  /** The screen as text; with `ansi`, with its colours as SGR sequences (capture-pane -e). */
+  capture(opts: { ansi?: boolean } = {}): string {
+    return this.tmux('capture-pane', '-p', ...(opts.ansi ? ['-e'] : []), '-t', this.session);
   }
 
   /** Waits until the screen matches; returns the matching screen, or throws with the last one. */

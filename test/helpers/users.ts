@@ -1,6 +1,6 @@
 /** More users of the sim (alice, bob, carol denied Leases) and their KubeConfigs, for the pair flows. */
 import { KubeConfig } from '@kubernetes/client-node';
-import type { User } from '../../src/sim/api/server.js';
+import type { User } from '../../src/sim/api/authz.js';
 import type { TestSim } from './sim.js';
 
 export const PAIR_USERS: Record<'alice' | 'bob' | 'carol', { token: string; user: User }> = {

@@ -13,6 +13,13 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { runGuard } from '../../src/cli/guard.js';
 import { R } from '../../src/sim/resources.js';
 import type { Obj } from '../../src/sim/store.js';
+
+/** The breach line names the canary's 5xx share; rates come from counter deltas over a scrape interval, so allow a point either way. */
+function assertBreachNear(out: string, percent: number): void {
+  const m = /BREACHED: canary: 5xx (\d+\.\d)%/.exec(out);
+  assert.ok(m, `no breach line in:\n${out}`);
+  assert.ok(Math.abs(Number(m[1]) - percent) <= 1, `canary 5xx ${m[1]}% is not about ${percent}%`);
+}
 import { startSim, type TestSim } from '../helpers/sim.js';
 
 const SPEED = 50;
@@ -74,7 +81,7 @@ describe('cutover guard against the sim (pod scrape)', () => {
     t.sim.store.create(R.services, service('shop', { app: 'shop' }));
     const r = await guard(['shop', '--for', '60s', '--interval', '10s']);
     assert.equal(r.code, 1, r.out + r.err);
-    assert.match(r.out, /BREACHED: canary: 5xx 5\.0%/);
+    assertBreachNear(r.out, 5);
     assert.match(r.out, /guard shop: rolled back: canary: error rate 5\.0% > 1\.0% \(by 4\.0 points\)/);
     assert.equal(t.sim.store.get(R.deployments, NS, 'shop-canary')!.spec.replicas, 0);
     assert.equal(t.sim.store.get(R.deployments, NS, 'shop-stable')!.spec.replicas, 4);
@@ -124,7 +131,7 @@ describe('cutover guard against the sim (pod scrape)', () => {
     const stdout = new Capture();
     const code = await runGuard(['cart', '--demo', '--speed', String(SPEED), '--for', '1m'], { stdout, stderr: new Capture(), stateDir });
     assert.equal(code, 1, stdout.text);
-    assert.match(stdout.text, /BREACHED: canary: 5xx 8\.\d%/);
+    assertBreachNear(stdout.text, 8);
     assert.match(stdout.text, /done: guard rollback of cart/);
   });
 

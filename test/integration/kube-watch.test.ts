@@ -4,13 +4,12 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { connect } from '../../src/kube/config.js';
 import { ClusterWatch } from '../../src/kube/watch.js';
 import { Sim } from '../../src/sim/sim.js';
-import { R } from '../../src/sim/resources.js';
 import { installScenario } from '../../src/sim/scenarios.js';
 import { waitFor } from '../helpers/sim.js';
 
 const names = (w: ClusterWatch) => [...w.objects.deployments.values()].map((d) => d.metadata?.name).sort();
 
-test('the watch marks data stale when the cluster goes away, and recovers when it is back', async () => {
+test('the watch marks data stale when the cluster goes away, says why, and recovers when it is back', async () => {
   const first = new Sim({ speed: 20 });
   const url = await first.listen(0);
   const port = Number(new URL(url).port);
@@ -18,35 +17,48 @@ test('the watch marks data stale when the cluster goes away, and recovers when i
   const kc = new KubeConfig();
   kc.loadFromString(first.kubeconfig());
   let changes = 0;
-  const watch = new ClusterWatch(connect(kc, {}), () => changes++, { baseDelayMs: 100, maxDelayMs: 400 });
+  const watch = new ClusterWatch(connect(kc, {}), () => changes++);
   watch.start();
-  let second: Sim | undefined;
+  const restarted: Sim[] = [];
+  const restart = async (opts: ConstructorParameters<typeof Sim>[0]) => {
+    await restarted.at(-1)?.stop();
+    const sim = new Sim({ speed: 20, ...opts });
+    installScenario(sim, 'canary');
+    restarted.push(sim);
+    await sim.listen(port);
+  };
+  const reason = () => watch.health.failure?.reason;
   try {
     await waitFor(() => watch.synced, 10_000, 'first sync');
     assert.deepEqual(names(watch), ['api']);
     assert.equal(watch.lostSince, undefined);
 
     await first.stop();
-    await waitFor(() => watch.lostSince !== undefined, 10_000, 'the loss noticed');
-    // The open watches see the connection close; their retries then meet a refused connection.
-    const refused = () => Object.values(watch.statuses).find((s) => /\(connection refused\)/.test(s.failure?.message ?? ''));
-    await waitFor(refused, 10_000, 'a retry refused');
-    const failing = refused()!;
-    assert.equal(failing.failure!.kind, 'unreachable');
-    assert.match(failing.failure!.message, /^cannot reach https:\/\/127\.0\.0\.1:\d+ \(connection refused\)$/);
-    assert.ok(failing.retryAt! > Date.now() - 1000, 'a retry is scheduled');
+    await waitFor(() => reason() === 'connection refused', 10_000, 'the refusal named');
+    const down = watch.health;
+    assert.ok(down.lostSince !== undefined);
+    assert.equal(down.failure!.kind, 'unreachable');
+    assert.match(down.failure!.message, /^cannot reach https:\/\/127\.0\.0\.1:\d+ \(connection refused\)$/);
     assert.deepEqual(names(watch), ['api'], 'the last known data stays on screen');
 
-    // Same port, tokens and CA: the kubeconfig stays valid; the objects are new ones.
-    second = new Sim({ speed: 20, tokens: first.tokens, tls: first.tls });
-    await second.listen(port);
-    installScenario(second, 'canary');
+    // Another server on the address, with a certificate the kubeconfig's CA did not sign.
+    await restart({ tokens: first.tokens });
+    await waitFor(() => reason() === 'certificate not trusted', 10_000, 'the untrusted certificate named');
+    assert.equal(watch.health.failure!.kind, 'certificate');
+    // The right certificate, but the token is not known there.
+    await restart({ tls: first.tls });
+    await waitFor(() => reason() === 'credentials rejected (401)', 10_000, 'the rejected credentials named');
+    assert.equal(watch.health.failure!.kind, 'unauthorized');
+    assert.deepEqual(names(watch), ['api'], 'still the last known data');
+
+    // Same port, tokens and CA: the kubeconfig is valid again; the objects are new ones.
+    await restart({ tokens: first.tokens, tls: first.tls });
     await waitFor(() => watch.lostSince === undefined && names(watch).join() === 'shop-canary,shop-stable', 20_000, 'recovery with the new objects');
-    assert.equal(second.store.count(R.deployments) >= 2, true);
+    assert.equal(watch.health.failure, undefined);
     assert.ok(changes > 0);
   } finally {
     await watch.stop();
-    await second?.stop();
+    await restarted.at(-1)?.stop();
   }
 });
 
@@ -57,7 +69,7 @@ test('kinds the user may not read are settled and named, not a lost watch', asyn
   installScenario(sim, 'pdb');
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig().replace(sim.tokens.admin, token));
-  const watch = new ClusterWatch(connect(kc, {}), () => {}, { baseDelayMs: 100, maxDelayMs: 400 });
+  const watch = new ClusterWatch(connect(kc, {}), () => {});
   watch.start();
   try {
     await waitFor(() => watch.synced, 10_000, 'sync despite the denied kinds');

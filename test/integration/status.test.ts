@@ -69,7 +69,7 @@ describe('cutover status', () => {
   it('names what does not exist, with a non-zero exit', async () => {
     const r = await cutover(['status', 'nope', '--kubeconfig', t.kubeconfigPath]);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /no release or Deployment named "nope"/);
+    assert.match(r.stderr, /^cutover: no release or Deployment named "nope"/);
   });
 });
 

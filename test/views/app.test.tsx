@@ -6,6 +6,7 @@ import { renderApp, linesOf, KEYS, type Rendered } from './harness.js';
 import { KEYMAP, activeBindings } from '../../views/keymap.js';
 import { COMMANDS } from '../../src/store/ui.js';
 import type { CockpitStore } from '../../src/store/state.js';
+import { PANELS } from '../../views/lists.js';
 
 const SMALL = { columns: 80, rows: 24 };
 const LARGE = { columns: 200, rows: 60 };
@@ -63,6 +64,11 @@ test('Enter opens the release detail with gauges, bars and pods; Tab cycles pane
 
   await app.press(KEYS.tab);
   f = app.lastFrame();
+  assert.match(f, /\[Metrics\]/);
+  assert.match(f, /no figures: the guard reads a release while it is shown here or while it moves/);
+
+  await app.press(KEYS.tab);
+  f = app.lastFrame();
   assert.match(f, /\[Checklist !1\]/);
   assert.match(f, /✓ pass {2}No pod taken down before its replacement is available/);
   assert.match(f, /! warn {2}PodDisruptionBudget protects pods/);
@@ -89,7 +95,7 @@ test('Enter opens the release detail with gauges, bars and pods; Tab cycles pane
 test('detail of a PDB-covered release and of a pair shows both Deployments', async () => {
   const { app } = await setup();
   await app.press(KEYS.enter); // api is first
-  await app.press(KEYS.tab, KEYS.tab, KEYS.tab);
+  await app.press(KEYS.tab, KEYS.tab, KEYS.tab, KEYS.tab);
   assert.match(app.lastFrame(), /api-pdb {2}minAvailable 75% {2}disruptions allowed 1 {2}healthy 4\/3 of 4/);
   await app.press(KEYS.escape, 'j', 'j', 'j', KEYS.enter);
   const f = app.lastFrame();
@@ -225,7 +231,7 @@ test('every screen fits 80x24 and 200x60', async () => {
     assertFits(app, size, 'releases');
     for (const r of [0, 1, 2, 3, 4]) {
       await app.press('g', ...Array(r).fill('j'), KEYS.enter);
-      for (let p = 0; p < 5; p++) {
+      for (let p = 0; p < PANELS.length; p++) {
         assertFits(app, size, `release ${r} panel ${p}`);
         await app.press(KEYS.tab);
       }
@@ -269,16 +275,24 @@ test('resize re-lays out without exceeding the new size', async () => {
   app.unmount();
 });
 
-test('stale watch: "watch lost N s ago, reconnecting" with the data still shown', async () => {
-  const { app } = await setup(undefined, { health: { synced: true, lostSince: NOW - 4_000, retryAt: NOW + 2_000 } });
+test('stale watch: "watch lost N s ago (why)" with the data still shown', async () => {
+  const failure = { kind: 'unreachable' as const, reason: 'connection refused', message: 'cannot reach https://10.0.0.1:6443 (connection refused)', hint: 'check the cluster is up' };
+  const { app } = await setup(undefined, { health: { synced: true, lostSince: NOW - 4_000, failure } });
   const f = app.lastFrame();
-  assert.match(f, /! watch lost 4 s ago, reconnecting, retry in 2 s; data may be stale/);
+  assert.match(f, /! watch lost 4 s ago \(connection refused\); data is stale, reconnecting/);
+  assert.doesNotMatch(f, /✓ live/);
   assert.match(f, /shop \[canary\]/);
   app.unmount();
 });
 
+test('back after an outage but not every kind relisted yet: still stale, catching up', async () => {
+  const { app } = await setup(undefined, { health: { synced: true, lostSince: NOW - 12_000 } });
+  assert.match(app.lastFrame(), /! watch lost 12 s ago; data is stale, catching up/);
+  app.unmount();
+});
+
 test('nothing synced and a failure: an error panel says what failed and what to try, no stack', async () => {
-  const failure = { kind: 'unreachable' as const, message: 'cannot reach https://10.0.0.1:6443 (connection refused)', hint: 'check the cluster is up and your network or VPN; cutover keeps retrying' };
+  const failure = { kind: 'unreachable' as const, reason: 'connection refused', message: 'cannot reach https://10.0.0.1:6443 (connection refused)', hint: 'check the cluster is up and your network or VPN; cutover keeps retrying' };
   const { app } = await setup(SMALL, { empty: true, health: { synced: false, failure, retryAt: NOW + 5_000 } });
   const f = app.lastFrame();
   assert.match(f, /✗ Cannot load the cluster/);

@@ -10,12 +10,13 @@ process.env.FORCE_COLOR = '1';
 delete process.env.NO_COLOR;
 
 const { fixtureStore, recordingIntents } = await import('../helpers/fixtures.js');
-const { renderApp } = await import('./harness.js');
-const { colorFromEnv } = await import('../../views/theme.js');
+const { KEYS, renderApp } = await import('./harness.js');
+const { colorFromEnv, podStatusTone } = await import('../../views/theme.js');
 
 // Foreground colours of the 16-colour palette: 30-37 and 90-97.
 const COLOUR = /\u001b\[(3[0-7]|9[0-7])m/;
 const COLOURS_USED = /\u001b\[(\d+)m/g;
+const RED = /\u001b\[(31|91)m/;
 const plain = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
 async function frame(props: { color?: boolean }) {
@@ -50,4 +51,17 @@ test('NO_COLOR: no colour at all, and the words and symbols still say everything
     delete process.env.NO_COLOR;
   }
   assert.equal(colorFromEnv({ NO_COLOR: '' }), true, 'an empty NO_COLOR does not count (no-color.org)');
+});
+
+test('a pod not ready yet is not drawn red: it gets no traffic and risks none (the release judges traffic); a crash still is', async () => {
+  const store = fixtureStore();
+  const app = await renderApp({ store, intents: recordingIntents(store), color: true }, { columns: 160, rows: 50 });
+  for (let i = 0; i < 10 && !/^›web /m.test(plain(app.lastFrame())); i++) await app.press(KEYS.down);
+  await app.press(KEYS.enter);
+  const lines = app.lastFrame().split('\n');
+  app.unmount();
+  const notReady = lines.filter((l) => plain(l).includes(' not-ready '));
+  assert.ok(notReady.length > 0, `web's starting pods are listed:\n${lines.map(plain).join('\n')}`);
+  for (const l of notReady) assert.doesNotMatch(l, RED, plain(l));
+  assert.equal(podStatusTone('CrashLoopBackOff', false), 'bad');
 });

@@ -17,6 +17,8 @@ import { age, ago } from '../text.js';
 import { CHECK_TONE, CHECK_WORD, ENDPOINT_TONE, GAUGE_TONE, GAUGE_WORD, ENDPOINT_WORD, podStatusTone, VERDICT_SYMBOL, VERDICT_TONE, useTone, type Tone } from '../theme.js';
 import { PANELS } from '../lists.js';
 import { eventLine } from './Events.js';
+import { MetricsPanel } from './MetricsPanel.js';
+import type { GuardView } from '../../src/store/guardState.js';
 
 export interface ReleaseDetailProps {
   release: ReleaseView;
@@ -25,12 +27,14 @@ export interface ReleaseDetailProps {
   width: number;
   height: number;
   now: number;
+  /** The release's metric guard (the Metrics panel; the tab shows its state). */
+  guard?: GuardView;
 }
 
 /** Two things side by side when the terminal is wide enough, else one per line. */
 const WIDE = 110;
 
-export function ReleaseDetail({ release, panel, cursor, width, height, now }: ReleaseDetailProps) {
+export function ReleaseDetail({ release, panel, cursor, width, height, now, guard }: ReleaseDetailProps) {
   const wide = width >= WIDE;
   const perBlockFull = wide ? 3 : 5;
   const blocks = release.deployments.length;
@@ -46,8 +50,8 @@ export function ReleaseDetail({ release, panel, cursor, width, height, now }: Re
       {release.deployments.map((d) => (
         <DeploymentBlock key={d.uid} release={release} d={d} width={width} wide={wide} full={full} />
       ))}
-      <TabBar release={release} panel={panel} width={width} />
-      <Panel release={release} panel={panel} cursor={cursor} width={width} height={panelHeight} now={now} />
+      <TabBar release={release} panel={panel} width={width} guard={guard} />
+      <Panel release={release} panel={panel} cursor={cursor} width={width} height={panelHeight} now={now} guard={guard} />
     </Box>
   );
 }
@@ -161,7 +165,7 @@ function compactWord(d: DeploymentView, which: 'surge' | 'unavailable'): Line {
   return note ? [seg(note, 'muted')] : [seg(GAUGE_WORD[level], GAUGE_TONE[level], true)];
 }
 
-function TabBar({ release, panel, width }: { release: ReleaseView; panel: number; width: number }) {
+function TabBar({ release, panel, width, guard }: { release: ReleaseView; panel: number; width: number; guard?: GuardView }) {
   const tone = useTone();
   const fails = release.deployments.reduce((n, d) => n + d.checklist.filter((c) => c.level === 'fail').length, 0);
   const warns = release.deployments.reduce((n, d) => n + d.checklist.filter((c) => c.level === 'warn').length, 0);
@@ -169,6 +173,7 @@ function TabBar({ release, panel, width }: { release: ReleaseView; panel: number
     Pods: String(release.deployments.reduce((n, d) => n + d.pods.length, 0)),
     Checklist: [fails ? `✗${fails}` : '', warns ? `!${warns}` : '', !fails && !warns ? '✓' : ''].filter(Boolean).join(' '),
     Events: String(release.events.length),
+    Metrics: guard?.countdown ? `✗ ${guard.countdown.secondsLeft}s` : guard?.state === 'breached' ? '✗' : guard?.state === 'ok' ? '✓' : '',
   };
   return (
     <Text wrap="truncate-end">
@@ -187,7 +192,7 @@ function TabBar({ release, panel, width }: { release: ReleaseView; panel: number
   );
 }
 
-function Panel({ release, panel, cursor, width, height, now }: ReleaseDetailProps) {
+function Panel({ release, panel, cursor, width, height, now, guard }: ReleaseDetailProps) {
   const lines = useMemo(() => panelLines(release, PANELS[panel], now), [release, panel, now]);
   if (height <= 0) return null;
   switch (PANELS[panel]) {
@@ -195,6 +200,8 @@ function Panel({ release, panel, cursor, width, height, now }: ReleaseDetailProp
       return <PodsPanel release={release} cursor={cursor} width={width} height={height} now={now} />;
     case 'Timeline':
       return <TimelinePanel release={release} width={width} height={height} now={now} />;
+    case 'Metrics':
+      return <MetricsPanel guard={guard} width={width} height={height} now={now} />;
     default:
       return <Lines lines={lines} width={width} height={height} cursor={cursor} />;
   }

@@ -8,6 +8,8 @@ import type { ReleaseView } from '../../src/derive/derive.js';
 import { Table, type Column } from '../widgets/Table.js';
 import { VERDICT_SYMBOL, VERDICT_TONE } from '../theme.js';
 import { countsText, driverText, gaugeCell, idleCell, KIND_MARK, pendingText, revisionText, shortStatus } from '../format.js';
+import type { GuardView } from '../../src/store/guardState.js';
+import { guardCell } from './MetricsPanel.js';
 
 const NAMESPACE: Column<ReleaseView> = { id: 'ns', title: 'NAMESPACE', min: 7, max: 20, priority: 4, text: (r) => r.namespace };
 
@@ -27,6 +29,24 @@ const columns = (now: number): Column<ReleaseView>[] => [
   { id: 'status', title: 'ROLLOUT STATUS', min: 12, priority: 5, flex: true, text: (r) => statusText(r, now), tone: (r) => (pendingText(r, now) ? 'warn' : undefined) },
 ];
 
+/** The metric guard's state, after the verdict (only a breach is an alarm). */
+const guardColumn = (guards: Record<string, GuardView>): Column<ReleaseView> => ({
+  id: 'guard',
+  title: 'GUARD',
+  min: 9,
+  max: 15,
+  priority: 1,
+  text: (r) => guardCell(guards[r.key]).text,
+  tone: (r) => guardCell(guards[r.key]).tone,
+});
+
+/** The GUARD column appears once a guard has been read: a column of dashes would only be noise. */
+const withGuard = (columns: Column<ReleaseView>[], guards: Record<string, GuardView>) => {
+  if (Object.keys(guards).length === 0) return columns;
+  const at = columns.findIndex((c) => c.id === 'verdict') + 1;
+  return [...columns.slice(0, at), guardColumn(guards), ...columns.slice(at)];
+};
+
 export interface ReleasesProps {
   rows: readonly ReleaseView[];
   cursor: number;
@@ -38,14 +58,16 @@ export interface ReleasesProps {
   syncing?: boolean;
   /** For who drives and the pending action's countdown. */
   now?: number;
+  /** Metric guards by release key. */
+  guards?: Record<string, GuardView>;
 }
 
-export function Releases({ rows, cursor, width, height, allNamespaces, filtered, syncing, now: nowProp }: ReleasesProps) {
+export function Releases({ rows, cursor, width, height, allNamespaces, filtered, syncing, now: nowProp, guards }: ReleasesProps) {
   const now = nowProp ?? Date.now();
   const cols = useMemo(() => {
     const c = columns(now);
-    return allNamespaces ? [c[0], NAMESPACE, ...c.slice(1)] : c;
-  }, [now, allNamespaces]);
+    return withGuard(allNamespaces ? [c[0], NAMESPACE, ...c.slice(1)] : c, guards ?? {});
+  }, [now, allNamespaces, guards]);
   return (
     <Table
       rows={rows}

@@ -163,7 +163,11 @@ export function dialogLines(dialog: Dialog, view: ViewModel, width: number, now:
       const lines: Line[] = [[seg('… running: ', 'busy', true), seg(dialog.plan.title, undefined, true), seg(`  ${secs} s`, 'muted'), ...dry(dialog.dryRun)]];
       for (const p of dialog.progress) lines.push([seg('  ', 'muted'), seg(p)]);
       lines.push(...liveLines(dialog.plan, view, dialog.job), ...logLines(dialog.log));
-      lines.push(dialog.stopping ? [seg('  stopping the wait…', 'warn')] : keyHint(['Esc', 'stop waiting (writes already made stay)']));
+      if (dialog.quitAsked) {
+        lines.push([seg('  quit now? this action is not finished: ', 'warn', true), seg('what it wrote stays, the rest is not done.', 'warn')]);
+        lines.push([seg('  cutover then prints what changed and the exact undo (u in the next cockpit undoes it too).', 'warn')]);
+        lines.push(keyHint(['q/Ctrl-C', 'quit anyway'], ['Esc', 'keep waiting']));
+      } else lines.push(dialog.stopping ? [seg('  stopping the wait…', 'warn')] : keyHint(['Esc', 'stop waiting (writes already made stay)'], ['q', 'quit (asks first)']));
       return lines;
     }
     case 'result': {

@@ -1,8 +1,18 @@
 /** Authentication (bearer tokens) and the simulator's one authorization rule: read-only users may only read. */
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../errors.js';
-import type { ResourceType } from '../resources.js';
-import type { Auth, User } from './server.js';
+
+export interface User {
+  username: string;
+  groups: string[];
+  readOnly: boolean;
+  /** Resources this user may not touch at all (any verb), e.g. ['cronjobs'] or ['pods/proxy']. */
+  denied?: string[];
+}
+
+export interface Auth {
+  users: Map<string, User>; // bearer token -> user
+}
 
 export const READ_VERBS = new Set(['get', 'list', 'watch']);
 
@@ -63,5 +73,3 @@ export function selfSubjectAccessReview(user: User, body: any): any {
       : { allowed: false, reason: `cutover-sim: user "${user.username}" is read-only` },
   };
 }
-
-export type { ResourceType };

@@ -110,8 +110,7 @@ export function defaultJob(o: Obj, old: Obj | undefined): void {
   spec.completionMode ??= 'NonIndexed';
   spec.suspend ??= false;
   spec.podReplacementPolicy ??= 'TerminatingOrFailed';
-  spec.manualSelector ??= undefined;
-  if (spec.manualSelector === undefined) delete spec.manualSelector;
+  if (spec.manualSelector == null) delete spec.manualSelector;
   defaultTemplate(spec.template);
   if (!old && spec.manualSelector !== true && spec.template && typeof spec.template === 'object') {
     // batch/v1 job strategy PrepareForCreate -> generateSelector

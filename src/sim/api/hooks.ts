@@ -58,11 +58,14 @@ function hooksFor(rt: ResourceType): KindHooks | undefined {
 }
 
 export function registerKindHooks(store: Store): void {
+  const registered = new Set<string>();
   for (const rt of RESOURCES) {
     const key = storageKey(rt);
-    if (HOOKS.has(key) && rt.group) continue;
+    // Two kinds in one storage (core and events.k8s.io Events): the core one's hooks serve both.
+    if (registered.has(key) && rt.group) continue;
     const h = hooksFor(rt);
     if (!h) continue;
+    registered.add(key);
     HOOKS.set(key, h);
     store.setHooks(rt, h);
   }

@@ -3,6 +3,7 @@ import type { ServerResponse } from 'node:http';
 import { ApiError, badRequest } from '../errors.js';
 import { R } from '../resources.js';
 import type { SimContext } from '../runtime.js';
+import { isPodTerminal } from '../store.js';
 
 const FOLLOW_POLL_MS = 100;
 
@@ -50,7 +51,7 @@ export function serveLogs(ctx: SimContext, res: ServerResponse, namespace: strin
       res.write(text(ls.slice(sent)));
       sent = ls.length;
     } else if (ls.length < sent) sent = ls.length;
-    const terminal = current?.status?.phase === 'Succeeded' || current?.status?.phase === 'Failed';
+    const terminal = !!current && isPodTerminal(current);
     if (!current || current.metadata.uid !== uid || terminal) {
       clearInterval(timer);
       res.end();

@@ -12,7 +12,7 @@ import type { SimContext } from '../runtime.js';
 import type { Obj } from '../store.js';
 import { authorize } from './authz.js';
 import { sendText } from './http.js';
-import type { User } from './server.js';
+import type { User } from './authz.js';
 
 export interface PodProxyRequest {
   namespace: string;

@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from '../errors.js';
 import type { SimContext } from '../runtime.js';
 import { R, type ResourceType } from '../resources.js';
-import { authenticate, authorize, selfSubjectAccessReview } from './authz.js';
+import { authenticate, authorize, selfSubjectAccessReview, type Auth, type User } from './authz.js';
 import { SERVER_VERSION, apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { mediaType, parseJsonObject, readBody, sendError, sendJson, wantsPartialMetadata, wantsTable } from './http.js';
 import { serveLogs } from './logs.js';
@@ -20,18 +20,6 @@ import { getBody, listBody } from './read.js';
 import { route, type ResourceRoute } from './router.js';
 import { serveWatch } from './watch.js';
 import { PATCH_TYPES, create, parsePatchBody, patch, remove, removeCollection, scaleVerb, update, type WriteResult } from './write.js';
-
-export interface User {
-  username: string;
-  groups: string[];
-  readOnly: boolean;
-  /** Resources this user may not touch at all (any verb), e.g. ['cronjobs'] or ['pods/proxy']. */
-  denied?: string[];
-}
-
-export interface Auth {
-  users: Map<string, User>; // bearer token -> user
-}
 
 export interface ApiServerOptions {
   /** Real-time interval between watch bookmarks (when the client allows them). */

@@ -58,35 +58,33 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
-export function dns1123Subdomain(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 253) errs.push('must be no more than 253 characters');
-  if (!DNS1123_SUBDOMAIN.test(v))
-    errs.push(
-      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
-    );
-  return errs;
-}
+/** A name rule of k8s.io/apimachinery/pkg/util/validation: its errors for a value (none when valid). */
+const nameRule =
+  (re: RegExp, max: number, message: string) =>
+  (v: string): string[] => {
+    const errs: string[] = [];
+    if (v.length > max) errs.push(`must be no more than ${max} characters`);
+    if (!re.test(v)) errs.push(message);
+    return errs;
+  };
 
-export function dns1123Label(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 63) errs.push('must be no more than 63 characters');
-  if (!DNS1123_LABEL.test(v))
-    errs.push(
-      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-    );
-  return errs;
-}
+export const dns1123Subdomain = nameRule(
+  DNS1123_SUBDOMAIN,
+  253,
+  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+);
 
-export function dns1035Label(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 63) errs.push('must be no more than 63 characters');
-  if (!DNS1035_LABEL.test(v))
-    errs.push(
-      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
-    );
-  return errs;
-}
+export const dns1123Label = nameRule(
+  DNS1123_LABEL,
+  63,
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+);
+
+export const dns1035Label = nameRule(
+  DNS1035_LABEL,
+  63,
+  "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+);
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
@@ -319,19 +317,21 @@ export function validateReplicaSet(o: Obj, old: Obj | undefined): StatusCause[] 
   return out;
 }
 
+const MUTABLE_POD_SPEC = new Set(['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds', 'nodeName', 'schedulingGates']);
+
 export function validatePod(o: Obj, old: Obj | undefined): StatusCause[] {
   const out = validateMeta(o, 'subdomain', true);
   out.push(...validatePodSpec(o.spec, 'spec'));
   if (old) {
+    // The spec as JSON without the fields an update may change (no copy: a replacer skips them).
     const strip = (s: J | undefined) => {
-      const c = structuredClone(s ?? {});
-      for (const ct of [...(c.containers ?? []), ...(c.initContainers ?? [])]) delete ct.image;
-      delete c.activeDeadlineSeconds;
-      delete c.tolerations;
-      delete c.terminationGracePeriodSeconds;
-      delete c.nodeName;
-      delete c.schedulingGates;
-      return JSON.stringify(c);
+      const spec = s ?? {};
+      const containers = new Set<unknown>([...(spec.containers ?? []), ...(spec.initContainers ?? [])]);
+      return JSON.stringify(spec, function (this: unknown, k: string, v: unknown) {
+        if (this === spec && MUTABLE_POD_SPEC.has(k)) return undefined;
+        if (k === 'image' && containers.has(this)) return undefined;
+        return v;
+      });
     };
     if (old.spec?.nodeName && o.spec?.nodeName !== old.spec.nodeName) out.push(immutable('spec.nodeName', o.spec?.nodeName, old.spec.nodeName)[0]);
     else if (strip(o.spec) !== strip(old.spec))

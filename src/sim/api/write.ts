@@ -10,6 +10,7 @@ import { admitOnly } from './hooks.js';
 import { applyJsonPatch, applyMergePatch, applyServerSideApply, applyStrategicMergePatch } from './patch.js';
 import { presentAs, toStorage } from './convert.js';
 import { selectItems } from './read.js';
+import { checkDecodable, checkPatchedDecodable, convertPatchedInt32 } from './int32.js';
 
 export interface WriteResult {
   code: number;
@@ -39,6 +40,7 @@ function checkNamespace(rt: ResourceType, body: Obj, namespace: string | undefin
 
 export function create(store: Store, rt: ResourceType, namespace: string | undefined, body: unknown, q: URLSearchParams): WriteResult {
   checkBody(rt, body);
+  checkDecodable(rt.kind, body.apiVersion ?? apiVersionOf(rt), body);
   checkNamespace(rt, body, namespace);
   const input = toStorage(rt, body);
   if (isDryRun(q)) return { code: 201, body: presentAs(rt, dryRunCreate(store, rt, input)) };
@@ -94,6 +96,7 @@ export function update(
   subresource?: 'status',
 ): WriteResult {
   checkBody(rt, body);
+  checkDecodable(rt.kind, body.apiVersion ?? apiVersionOf(rt), body);
   checkNamespace(rt, body, namespace);
   if (body.metadata.name && body.metadata.name !== name)
     throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
@@ -127,18 +130,28 @@ export function parsePatchBody(contentType: string, raw: Buffer): any {
   }
 }
 
-export function applyPatch(contentType: string, current: Obj, patch: any): Obj {
+/** The patched object of `kind`, with the int32 fields decoded as the apiserver decodes them (see int32.ts). */
+export function applyPatch(contentType: string, kind: string, current: Obj, patch: any): Obj {
+  let patched: Obj;
   switch (contentType) {
     case 'application/json-patch+json':
-      return applyJsonPatch(current, patch);
+      patched = applyJsonPatch(current, patch);
+      checkPatchedDecodable(kind, patched);
+      return patched;
     case 'application/merge-patch+json':
       if (!isObj(patch)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
-      return applyMergePatch(current, patch);
+      patched = applyMergePatch(current, patch);
+      checkPatchedDecodable(kind, patched);
+      return patched;
     case 'application/strategic-merge-patch+json':
       if (!isObj(patch)) throw badRequest('json: cannot unmarshal array into Go value of type map[string]interface {}');
-      return applyStrategicMergePatch(current, patch);
+      patched = applyStrategicMergePatch(current, patch);
+      convertPatchedInt32(kind, patched, patch);
+      return patched;
     case 'application/apply-patch+yaml':
-      return applyServerSideApply(current, patch);
+      patched = applyServerSideApply(current, patch);
+      convertPatchedInt32(kind, patched, patch);
+      return patched;
     default:
       throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
   }
@@ -158,13 +171,14 @@ export function patch(
   if (!currentStored) {
     if (contentType === 'application/apply-patch+yaml' && !subresource) {
       const obj = applyServerSideApply({}, patchBody) as Obj;
+      convertPatchedInt32(rt.kind, obj, patchBody);
       obj.metadata = { ...(obj.metadata ?? {}), name };
       return create(store, rt, namespace, obj, q);
     }
     throw notFound(rt.resource, rt.group, name);
   }
   const current = presentAs(rt, currentStored);
-  const patched = applyPatch(contentType, current, patchBody);
+  const patched = applyPatch(contentType, rt.kind, current, patchBody);
   if (!isObj(patched) || !isObj(patched.metadata)) throw badRequest('the patched object must have metadata');
   const input = toStorage(rt, patched as Obj);
   input.metadata.name = name;
@@ -263,7 +277,6 @@ export function scaleOf(o: Obj): Obj {
 function writeScale(store: Store, rt: ResourceType, namespace: string | undefined, name: string, scale: any, q: URLSearchParams): WriteResult {
   if (!isObj(scale)) throw badRequest('the body of the request was in an unknown format');
   const replicas = scale.spec?.replicas ?? 0;
-  if (typeof replicas !== 'number' || !Number.isInteger(replicas)) throw badRequest(`json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
   if (replicas < 0)
     throw invalid('Scale', 'autoscaling', name, [{ field: 'spec.replicas', reason: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0` }]);
   const current = store.mustGet(rt, namespace, name);
@@ -290,10 +303,11 @@ export function scaleVerb(
     const b = body();
     if (isObj(b) && b.metadata?.name && b.metadata.name !== name)
       throw badRequest(`the name of the object (${b.metadata.name}) does not match the name on the URL (${name})`);
+    if (isObj(b)) checkDecodable('Scale', b.apiVersion ?? 'autoscaling/v1', b);
     return writeScale(store, rt, namespace, name, b, q);
   }
   const current = scaleOf(store.mustGet(rt, namespace, name));
-  const patched = applyPatch(contentType, current, body());
+  const patched = applyPatch(contentType, 'Scale', current, body());
   if (isObj(patched) && isObj(patched.metadata) && patched.metadata.resourceVersion === current.metadata.resourceVersion) delete patched.metadata.resourceVersion;
   return writeScale(store, rt, namespace, name, patched, q);
 }

@@ -1,30 +1,9 @@
-/** Small helpers shared by the endpoint, job, PDB, GC and namespace controllers. */
-import { isoTime, type Clock } from '../clock.js';
+/** Small helpers shared by the endpoint, job, PDB, GC and namespace controllers (pod predicates live in podUtil). */
 import type { ResourceType } from '../resources.js';
 import type { Obj, StoreEvent } from '../store.js';
 
 /** Whether two resource types are the same kind (by group and resource, not object identity). */
 export const sameKind = (a: ResourceType, b: ResourceType): boolean => a.group === b.group && a.resource === b.resource;
-
-/** podutil.IsPodReady: the Ready condition is True. */
-export function isPodReady(pod: Obj | undefined): boolean {
-  return !!pod?.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True');
-}
-
-export function isPodTerminal(pod: Obj): boolean {
-  const phase = pod.status?.phase;
-  return phase === 'Succeeded' || phase === 'Failed';
-}
-
-/** controller.FilterActivePods: not terminal and not being deleted. */
-export const isPodActive = (pod: Obj): boolean => !isPodTerminal(pod) && !pod.metadata.deletionTimestamp;
-
-/** controller.CountTerminatingPods: being deleted but not terminal yet. */
-export const isPodTerminating = (pod: Obj): boolean => !!pod.metadata.deletionTimestamp && !isPodTerminal(pod);
-
-export const now = (clock: Clock): string => isoTime(clock);
-
-export const nsName = (o: Obj): string => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
 /**
  * Objects of one kind kept per namespace from store events (frozen store objects, not copies).
@@ -59,6 +38,10 @@ export class NsIndex {
     return this.byNs.get(ns)?.values() ?? [];
   }
 
+  has(ns: string): boolean {
+    return this.byNs.has(ns);
+  }
+
   namespaces(): Iterable<string> {
     return this.byNs.keys();
   }
@@ -71,6 +54,14 @@ export function canonical(v: unknown): string {
       ? Object.fromEntries(Object.keys(val).sort().map((k) => [k, val[k]]))
       : val,
   );
+}
+
+/** Whether two label maps hold the same pairs (absent and empty are the same). */
+export function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a ?? {});
+  if (ka.length !== Object.keys(b ?? {}).length) return false;
+  return ka.every((k) => a![k] === b?.[k]);
 }
 
 export const isNotFound = (err: unknown): boolean => (err as { code?: number })?.code === 404;

@@ -7,11 +7,12 @@
 import { isoTime } from '../clock.js';
 import { matchesSelector } from '../labels.js';
 import { R } from '../resources.js';
-import { controllerOf, keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
+import { controllerOf, keyOf, splitKey, type SimContext } from '../runtime.js';
 import type { Obj, StoreEvent } from '../store.js';
 import { HASH_LABEL, computeHash, equalIgnoreHash } from './hash.js';
 import { controllerRef } from './replicaset.js';
 import type { PodIndex } from './podUtil.js';
+import type { DeploymentSyncer } from './deploymentSyncer.js';
 import {
   REVISION,
   Reasons,
@@ -44,7 +45,7 @@ import { syncRolloutStatus } from './deploymentProgress.js';
 
 export const DEPLOYMENT_COMPONENT = 'deployment-controller';
 
-export class DeploymentController implements Controller {
+export class DeploymentController implements DeploymentSyncer {
   readonly name = 'deployment';
 
   constructor(
@@ -412,5 +413,3 @@ export class DeploymentController implements Controller {
     syncRolloutStatus(this, [...r.oldRSs, r.newRS], r.newRS, r.d);
   }
 }
-
-export { bySizeNewer, bySizeOlder };

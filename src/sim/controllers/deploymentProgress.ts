@@ -1,7 +1,7 @@
 /** syncRolloutStatus and requeueStuckDeployment (pkg/controller/deployment/progress.go). */
 import { R } from '../resources.js';
 import type { Obj } from '../store.js';
-import type { DeploymentController } from './deployment.js';
+import type { DeploymentSyncer } from './deploymentSyncer.js';
 import {
   Reasons,
   calculateStatus,
@@ -17,7 +17,7 @@ import {
   type Condition,
 } from './deploymentUtil.js';
 
-export function syncRolloutStatus(dc: DeploymentController, allRSs: (Obj | undefined)[], newRS: Obj | undefined, d: Obj): void {
+export function syncRolloutStatus(dc: DeploymentSyncer, allRSs: (Obj | undefined)[], newRS: Obj | undefined, d: Obj): void {
   const now = dc.now();
   const nowMs = dc.ctx.clock.now();
   const st = calculateStatus(allRSs, newRS, d, now);
@@ -62,7 +62,7 @@ function replicaFailures(allRSs: (Obj | undefined)[], newRS: Obj | undefined): C
 }
 
 /** Re-check at lastUpdateTime + progressDeadlineSeconds (+1 s, as upstream) when no progress is seen. */
-export function requeueStuckDeployment(dc: DeploymentController, d: Obj, st: any): void {
+export function requeueStuckDeployment(dc: DeploymentSyncer, d: Obj, st: any): void {
   const cur = getCondition(d.status, 'Progressing');
   if (!hasProgressDeadline(d) || !cur) return;
   if (deploymentComplete(d, st) || cur.reason === Reasons.TimedOut) return;

@@ -1,9 +1,9 @@
 /** rolloutRecreate (pkg/controller/deployment/recreate.go): old RSs to 0, wait for their pods, then the new RS. */
-import type { Obj } from '../store.js';
-import type { DeploymentController } from './deployment.js';
+import { isPodTerminal, type Obj } from '../store.js';
+import type { DeploymentSyncer } from './deploymentSyncer.js';
 import { actualReplicaCount, deploymentComplete, deploySpec, filterActive } from './deploymentUtil.js';
 
-export function rolloutRecreate(dc: DeploymentController, d0: Obj, rsList: Obj[]): void {
+export function rolloutRecreate(dc: DeploymentSyncer, d0: Obj, rsList: Obj[]): void {
   let { d, newRS, oldRSs } = dc.getAllReplicaSetsAndSyncRevision(d0, rsList, false);
   let scaledDown = false;
   for (const rs of filterActive(oldRSs)) {
@@ -20,13 +20,12 @@ export function rolloutRecreate(dc: DeploymentController, d0: Obj, rsList: Obj[]
 }
 
 /** oldPodsRunning: any old RS reports replicas, or any pod of an old RS is not terminal (terminating ones count). */
-export function oldPodsRunning(dc: DeploymentController, newRS: Obj | undefined, oldRSs: Obj[]): boolean {
+export function oldPodsRunning(dc: DeploymentSyncer, newRS: Obj | undefined, oldRSs: Obj[]): boolean {
   if (actualReplicaCount(oldRSs) > 0) return true;
   for (const rs of oldRSs) {
     if (newRS && rs.metadata.uid === newRS.metadata.uid) continue;
     for (const pod of dc.pods.owned(rs.metadata.uid!)) {
-      const phase = pod.status?.phase;
-      if (phase === 'Failed' || phase === 'Succeeded') continue;
+      if (isPodTerminal(pod)) continue;
       return true;
     }
   }

@@ -1,9 +1,9 @@
 /** rolloutRolling (pkg/controller/deployment/rolling.go): one scaling action per sync. */
 import type { Obj } from '../store.js';
-import type { DeploymentController } from './deployment.js';
+import type { DeploymentSyncer } from './deploymentSyncer.js';
 import { byCreation, deploymentComplete, deploySpec, filterActive, maxUnavailable, newRSNewReplicas, replicaCount, availableReplicaCount, rsAvailable, rsSpecReplicas } from './deploymentUtil.js';
 
-export function rolloutRolling(dc: DeploymentController, d0: Obj, rsList: Obj[]): void {
+export function rolloutRolling(dc: DeploymentSyncer, d0: Obj, rsList: Obj[]): void {
   const { d, newRS, oldRSs } = dc.getAllReplicaSetsAndSyncRevision(d0, rsList, true);
   const allRSs = [...oldRSs, newRS!];
   if (reconcileNewReplicaSet(dc, allRSs, newRS!, d)) return dc.syncRolloutStatus(d);
@@ -13,7 +13,7 @@ export function rolloutRolling(dc: DeploymentController, d0: Obj, rsList: Obj[])
 }
 
 /** Scale the new RS up within maxSurge, or down to replicas. */
-export function reconcileNewReplicaSet(dc: DeploymentController, allRSs: Obj[], newRS: Obj, d: Obj): boolean {
+export function reconcileNewReplicaSet(dc: DeploymentSyncer, allRSs: Obj[], newRS: Obj, d: Obj): boolean {
   const replicas = deploySpec(d).replicas;
   if (rsSpecReplicas(newRS) === replicas) return false;
   if (rsSpecReplicas(newRS) > replicas) return dc.scaleReplicaSetAndRecordEvent(newRS, replicas, d)[0];
@@ -22,7 +22,7 @@ export function reconcileNewReplicaSet(dc: DeploymentController, allRSs: Obj[], 
 }
 
 /** Scale old RSs down: unhealthy replicas first, then within the availability budget. */
-export function reconcileOldReplicaSets(dc: DeploymentController, allRSs: Obj[], oldRSs: Obj[], newRS: Obj, d: Obj): boolean {
+export function reconcileOldReplicaSets(dc: DeploymentSyncer, allRSs: Obj[], oldRSs: Obj[], newRS: Obj, d: Obj): boolean {
   const oldPods = replicaCount(oldRSs);
   if (oldPods === 0) return false;
   const allPods = replicaCount(allRSs);
@@ -35,7 +35,7 @@ export function reconcileOldReplicaSets(dc: DeploymentController, allRSs: Obj[],
   return cleaned + scaled > 0;
 }
 
-export function cleanupUnhealthyReplicas(dc: DeploymentController, oldRSs: Obj[], d: Obj, maxCleanup: number): [Obj[], number] {
+export function cleanupUnhealthyReplicas(dc: DeploymentSyncer, oldRSs: Obj[], d: Obj, maxCleanup: number): [Obj[], number] {
   const olds = [...oldRSs].sort(byCreation);
   let total = 0;
   for (let i = 0; i < olds.length; i++) {
@@ -53,7 +53,7 @@ export function cleanupUnhealthyReplicas(dc: DeploymentController, oldRSs: Obj[]
   return [olds, total];
 }
 
-export function scaleDownOldReplicaSetsForRollingUpdate(dc: DeploymentController, allRSs: Obj[], oldRSs: Obj[], d: Obj): number {
+export function scaleDownOldReplicaSetsForRollingUpdate(dc: DeploymentSyncer, allRSs: Obj[], oldRSs: Obj[], d: Obj): number {
   const minAvailable = deploySpec(d).replicas - maxUnavailable(d);
   const available = availableReplicaCount(allRSs);
   if (available <= minAvailable) return 0;

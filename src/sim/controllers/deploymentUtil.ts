@@ -3,6 +3,7 @@
  * controller_utils.go that the Deployment controller needs. Pure functions over plain objects.
  */
 import type { Obj } from '../store.js';
+import { scaledValue, type IntOrString } from './intstr.js';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
 export const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
@@ -29,21 +30,6 @@ export const Reasons = {
 
 const SKIP_ANNOTATIONS = new Set([LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, ROLLBACK_TO]);
 export const skipCopyAnnotation = (k: string): boolean => SKIP_ANNOTATIONS.has(k);
-
-export type IntOrString = number | string;
-
-/** intstr.GetScaledValueFromIntOrPercent. Throws on a string that is not a percentage. */
-export function scaledValue(v: IntOrString | undefined | null, total: number, roundUp: boolean): number {
-  if (v === undefined || v === null) return 0;
-  if (typeof v === 'number') return v;
-  const m = /^(-?\d+)%$/.exec(v);
-  if (!m) {
-    if (/^-?\d+$/.test(v)) throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
-    throw new Error(`invalid value for IntOrString: invalid value "${v}"`);
-  }
-  const x = (Number(m[1]) * total) / 100;
-  return roundUp ? Math.ceil(x) : Math.floor(x);
-}
 
 /** Deployment spec values with the apiserver's defaults applied (in case the API layer did not). */
 export interface DeploySpec {

@@ -8,8 +8,9 @@ import { splitKey } from '../runtime.js';
 import { R } from '../resources.js';
 import { matchesEquality } from '../labels.js';
 import type { Obj, StoreEvent } from '../store.js';
-import { NsIndex, canonical, isNotFound, isPodReady, sameKind } from './ctrlutil.js';
-import { LABEL_HEADLESS, findPort, isServiceIPSet, podIPs, serviceSelector, servicesForPodEvent, shouldPodBeInEndpoints, shouldSetHostname } from './endpointslice.js';
+import { canonical, isNotFound, sameKind } from './ctrlutil.js';
+import { isPodReady } from './podUtil.js';
+import { LABEL_HEADLESS, findPort, isServiceIPSet, podIPs, serviceSelector, ServicePods, shouldPodBeInEndpoints, shouldSetHostname } from './endpointslice.js';
 
 export const ENDPOINTS_MANAGED_BY = 'endpoints.kubernetes.io/managed-by';
 export const ENDPOINTS_CONTROLLER_NAME = 'endpoint-controller';
@@ -102,24 +103,18 @@ export function truncateSubsets(subsets: Subset[]): boolean {
 
 export class EndpointsController implements Controller {
   readonly name = 'endpoint-controller';
-  private readonly pods = new NsIndex();
-  private readonly services = new NsIndex();
+  private readonly watched: ServicePods;
   private writing = false;
   writes = 0;
 
   constructor(private readonly ctx: SimContext) {
-    this.pods.seed(ctx.store.scan(R.pods));
-    this.services.seed(ctx.store.scan(R.services));
+    this.watched = new ServicePods(ctx.store);
   }
 
   onEvent(ev: StoreEvent, queue: (key: string) => void): void {
-    if (sameKind(ev.rt, R.pods)) {
-      this.pods.apply(ev);
-      for (const key of servicesForPodEvent(this.services, ev)) queue(key);
-    } else if (sameKind(ev.rt, R.services)) {
-      this.services.apply(ev);
-      queue(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
-    } else if (sameKind(ev.rt, R.endpoints) && ev.type === 'DELETED' && !this.writing) {
+    const keys = this.watched.apply(ev);
+    if (keys) keys.forEach((k) => queue(k));
+    else if (sameKind(ev.rt, R.endpoints) && ev.type === 'DELETED' && !this.writing) {
       queue(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
     }
   }
@@ -127,7 +122,7 @@ export class EndpointsController implements Controller {
   sync(key: string): void {
     const [ns, name] = splitKey(key);
     const { store } = this.ctx;
-    const svc = this.services.get(ns, name);
+    const svc = this.watched.services.get(ns, name);
     if (!svc) {
       // The Service is gone: so is its Endpoints object.
       this.write(() => {
@@ -143,7 +138,7 @@ export class EndpointsController implements Controller {
     if (!selector) return;
     const publishNotReady = !!svc.spec?.publishNotReadyAddresses;
     const entries: { addr: Address; ready: boolean; port?: Port }[] = [];
-    for (const pod of this.pods.inNamespace(ns)) {
+    for (const pod of this.watched.pods.inNamespace(ns)) {
       if (!matchesEquality(selector, pod.metadata.labels)) continue;
       if (!shouldPodBeInEndpoints(pod, publishNotReady)) continue;
       const ip = podIPs(pod).find((i) => i.includes(':') === ((svc.spec?.ipFamilies ?? ['IPv4'])[0] === 'IPv6'));

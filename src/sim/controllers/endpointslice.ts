@@ -8,8 +8,9 @@ import type { Controller, SimContext } from '../runtime.js';
 import { splitKey } from '../runtime.js';
 import { R } from '../resources.js';
 import { matchesEquality } from '../labels.js';
-import type { Obj, StoreEvent } from '../store.js';
-import { NsIndex, canonical, isNotFound, isPodReady, isPodTerminal, sameKind } from './ctrlutil.js';
+import { isPodTerminal, type Obj, type Store, type StoreEvent } from '../store.js';
+import { NsIndex, canonical, isNotFound, sameKind, sameLabels } from './ctrlutil.js';
+import { isPodReady } from './podUtil.js';
 
 export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
 export const LABEL_MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';
@@ -65,24 +66,82 @@ export function serviceSelector(svc: Obj): Record<string, string> | undefined {
   return sel;
 }
 
-/** Services of a namespace whose selector matches a pod, from the old and the new state of a pod event. */
-export function servicesForPodEvent(services: NsIndex, ev: StoreEvent): string[] {
-  const pod = ev.object;
-  const old = ev.old;
-  if (ev.type === 'MODIFIED' && old && !podEndpointsChanged(old, pod)) return [];
-  const ns = pod.metadata.namespace ?? '';
-  const keys: string[] = [];
-  for (const svc of services.inNamespace(ns)) {
-    const sel = serviceSelector(svc);
-    if (!sel) continue;
-    if (matchesEquality(sel, pod.metadata.labels) || (old && matchesEquality(sel, old.metadata.labels))) keys.push(`${ns}/${svc.metadata.name}`);
+/** Pods and Services per namespace, kept from store events, for the controllers that give Services their pods' endpoints. */
+export class ServicePods {
+  readonly pods = new NsIndex();
+  readonly services = new NsIndex();
+  /**
+   * Services with a selector, by one `key=value` pair of it (the first key in order), per
+   * namespace: a pod event looks up its own labels here instead of testing every Service.
+   */
+  private readonly bySelectorPair = new Map<string, Map<string, Set<string>>>();
+  /** `namespace/name` of a Service -> the pair it is indexed under. */
+  private readonly indexedAs = new Map<string, string>();
+
+  constructor(store: Store) {
+    this.pods.seed(store.scan(R.pods));
+    for (const svc of store.scan(R.services)) this.applyService({ type: 'ADDED', object: svc } as StoreEvent);
   }
-  return keys;
+
+  /** Applies a pod or Service event and returns the `namespace/name` of the Services to sync; undefined for other kinds. */
+  apply(ev: StoreEvent): string[] | undefined {
+    if (sameKind(ev.rt, R.pods)) {
+      this.pods.apply(ev);
+      return this.servicesForPodEvent(ev);
+    }
+    if (sameKind(ev.rt, R.services)) {
+      this.applyService(ev);
+      return [`${ev.object.metadata.namespace}/${ev.object.metadata.name}`];
+    }
+    return undefined;
+  }
+
+  private applyService(ev: StoreEvent): void {
+    this.services.apply(ev);
+    const svc = ev.object;
+    const ns = svc.metadata.namespace ?? '';
+    const key = `${ns}/${svc.metadata.name}`;
+    const was = this.indexedAs.get(key);
+    if (was !== undefined) {
+      this.bySelectorPair.get(ns)?.get(was)?.delete(svc.metadata.name!);
+      this.indexedAs.delete(key);
+    }
+    const sel = ev.type === 'DELETED' ? undefined : serviceSelector(svc);
+    if (!sel) return;
+    const first = Object.keys(sel).sort()[0];
+    const pair = `${first}=${sel[first]}`;
+    let byPair = this.bySelectorPair.get(ns);
+    if (!byPair) this.bySelectorPair.set(ns, (byPair = new Map()));
+    let names = byPair.get(pair);
+    if (!names) byPair.set(pair, (names = new Set()));
+    names.add(svc.metadata.name!);
+    this.indexedAs.set(key, pair);
+  }
+
+  /** Services of a namespace whose selector matches a pod, from the old and the new state of a pod event. */
+  private servicesForPodEvent(ev: StoreEvent): string[] {
+    const pod = ev.object;
+    const old = ev.old;
+    if (ev.type === 'MODIFIED' && old && !podEndpointsChanged(old, pod)) return [];
+    const ns = pod.metadata.namespace ?? '';
+    const byPair = this.bySelectorPair.get(ns);
+    if (!byPair) return [];
+    const keys = new Set<string>();
+    for (const labels of old ? [pod.metadata.labels, old.metadata.labels] : [pod.metadata.labels]) {
+      for (const [k, v] of Object.entries(labels ?? {})) {
+        for (const name of byPair.get(`${k}=${v}`) ?? []) {
+          const sel = serviceSelector(this.services.get(ns, name)!);
+          if (sel && matchesEquality(sel, labels)) keys.add(`${ns}/${name}`);
+        }
+      }
+    }
+    return [...keys];
+  }
 }
 
 /** util.podEndpointsChanged, folded into one answer: labels, hostname, deletion, readiness, IPs, phase. */
 function podEndpointsChanged(a: Obj, b: Obj): boolean {
-  if (canonical(a.metadata.labels ?? {}) !== canonical(b.metadata.labels ?? {})) return true;
+  if (!sameLabels(a.metadata.labels, b.metadata.labels)) return true;
   if (a.spec?.hostname !== b.spec?.hostname || a.spec?.subdomain !== b.spec?.subdomain) return true;
   if (a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp) return true;
   if (isPodReady(a) !== isPodReady(b)) return true;
@@ -115,8 +174,7 @@ const portMapKey = (ports: any[]) => ports.map((p) => canonical(p)).sort().join(
 
 export class EndpointSliceController implements Controller {
   readonly name = 'endpointslice-controller';
-  private readonly pods = new NsIndex();
-  private readonly services = new NsIndex();
+  private readonly watched: ServicePods;
   private readonly zones = new Map<string, string | undefined>();
   private readonly nodes = new Set<string>();
   /** Managed slices per `namespace/service`. */
@@ -127,20 +185,15 @@ export class EndpointSliceController implements Controller {
 
   constructor(private readonly ctx: SimContext) {
     const { store } = ctx;
-    this.pods.seed(store.scan(R.pods));
-    this.services.seed(store.scan(R.services));
+    this.watched = new ServicePods(store);
     for (const n of store.scan(R.nodes)) this.applyNode({ type: 'ADDED', object: n } as StoreEvent);
     for (const s of store.scan(R.endpointslices)) this.applySlice({ type: 'ADDED', object: s } as StoreEvent);
   }
 
   onEvent(ev: StoreEvent, queue: (key: string) => void): void {
-    if (sameKind(ev.rt, R.pods)) {
-      this.pods.apply(ev);
-      for (const key of servicesForPodEvent(this.services, ev)) queue(key);
-    } else if (sameKind(ev.rt, R.services)) {
-      this.services.apply(ev);
-      queue(`${ev.object.metadata.namespace}/${ev.object.metadata.name}`);
-    } else if (sameKind(ev.rt, R.endpointslices)) {
+    const keys = this.watched.apply(ev);
+    if (keys) keys.forEach((k) => queue(k));
+    else if (sameKind(ev.rt, R.endpointslices)) {
       const key = this.applySlice(ev);
       // Changes made by someone else (or deletions) bring the Service back to its desired state.
       if (key && !this.writing) queue(key);
@@ -188,7 +241,7 @@ export class EndpointSliceController implements Controller {
 
   sync(key: string): void {
     const [ns, name] = splitKey(key);
-    const svc = this.services.get(ns, name);
+    const svc = this.watched.services.get(ns, name);
     // A deleted Service's slices go with the garbage collector (they are owned by it).
     if (!svc) return;
     const selector = serviceSelector(svc);
@@ -272,7 +325,7 @@ export class EndpointSliceController implements Controller {
     }
 
     const desiredByPorts = new Map<string, { ports: any[]; endpoints: Map<string, Endpoint> }>();
-    const pods = [...this.pods.inNamespace(svc.metadata.namespace!)]
+    const pods = [...this.watched.pods.inNamespace(svc.metadata.namespace!)]
       .filter((p) => matchesEquality(selector, p.metadata.labels))
       .sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
     const publishNotReady = !!svc.spec?.publishNotReadyAddresses;

@@ -10,7 +10,7 @@
  */
 import type { Controller, SimContext } from '../runtime.js';
 import { RESOURCES, resourceForKind, storageKey, type ResourceType } from '../resources.js';
-import type { Obj, OwnerReference, StoreEvent } from '../store.js';
+import { jsonEqual, type Obj, type OwnerReference, type StoreEvent } from '../store.js';
 import { isNotFound } from './ctrlutil.js';
 
 const ORPHAN = 'orphan';
@@ -93,7 +93,7 @@ export class GarbageCollector implements Controller {
     const fin = o.metadata.finalizers ?? [];
     if (o.metadata.deletionTimestamp && (fin.includes(ORPHAN) || fin.includes(FOREGROUND))) queue(key);
     if (o.metadata.ownerReferences?.length) {
-      const changedRefs = !before || JSON.stringify(before.owners) !== JSON.stringify(o.metadata.ownerReferences);
+      const changedRefs = !before || !jsonEqual(before.owners, o.metadata.ownerReferences ?? []);
       if (ev.type === 'ADDED' || changedRefs || (o.metadata.deletionTimestamp && !before?.deleting)) queue(key);
     }
   }

@@ -13,7 +13,8 @@ import { splitKey } from '../runtime.js';
 import { R } from '../resources.js';
 import type { Obj, StoreEvent } from '../store.js';
 import { isoTime } from '../clock.js';
-import { canonical, isNotFound, isPodActive, isPodReady, isPodTerminating, sameKind } from './ctrlutil.js';
+import { canonical, isNotFound, sameKind } from './ctrlutil.js';
+import { isPodActive, isPodReady, isPodTerminating } from './podUtil.js';
 
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';

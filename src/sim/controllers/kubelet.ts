@@ -12,7 +12,7 @@ import { isoTime } from '../clock.js';
 import { podBehaviour, type PodBehaviour } from '../podBehaviour.js';
 import { R } from '../resources.js';
 import { keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
-import type { Obj, StoreEvent } from '../store.js';
+import { isPodTerminal, jsonEqual, type Obj, type StoreEvent } from '../store.js';
 
 export const KUBELET_COMPONENT = 'kubelet';
 const BACKOFF_INITIAL_MS = 10_000;
@@ -156,7 +156,7 @@ export class Kubelet implements Controller {
     const now = this.ctx.clock.now();
     let rt = this.pods.get(pod.metadata.uid!);
     if (!rt) {
-      if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') {
+      if (isPodTerminal(pod)) {
         if (pod.metadata.deletionTimestamp) this.ctx.store.remove(R.pods, ns, name);
         return;
       }
@@ -502,8 +502,8 @@ export class Kubelet implements Controller {
         started: false,
       }));
     }
-    if (JSON.stringify(status) === JSON.stringify(prev)) return;
-    this.ctx.store.update(R.pods, { ...pod, status }, { subresource: 'status' });
+    if (jsonEqual(status, prev)) return;
+    this.ctx.store.update(R.pods, { ...pod, status }, { subresource: 'status', frozen: true });
   }
 
   private readonly nodeIps = new Map<string, string>();

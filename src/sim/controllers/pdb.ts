@@ -10,19 +10,13 @@ import { R } from '../resources.js';
 import { matchesSelector } from '../labels.js';
 import type { Obj, StoreEvent } from '../store.js';
 import { isoTime } from '../clock.js';
-import { NsIndex, canonical, isNotFound, isPodReady, sameKind } from './ctrlutil.js';
+import { scaledValue } from './intstr.js';
+import { NsIndex, canonical, isNotFound, sameKind, sameLabels } from './ctrlutil.js';
+import { isPodReady } from './podUtil.js';
 
 /** How long an entry of status.disruptedPods keeps a pod out of currentHealthy (DeletionTimeout). */
 export const DELETION_TIMEOUT_MS = 2 * 60_000;
 const SOURCE = 'controllermanager';
-
-/** intstr.GetScaledValueFromIntOrPercent with roundUp. */
-export function scaledValue(v: number | string, total: number): number {
-  if (typeof v === 'number') return v;
-  const m = /^(\d+)%$/.exec(v);
-  if (!m) throw new Error(`invalid value for IntOrString: invalid type: string is not a percentage`);
-  return Math.ceil((Number(m[1]) * total) / 100);
-}
 
 export class DisruptionController implements Controller {
   readonly name = 'disruption-controller';
@@ -43,7 +37,7 @@ export class DisruptionController implements Controller {
     }
     if (sameKind(ev.rt, R.pods)) {
       this.pods.apply(ev);
-      if (ev.type === 'MODIFIED' && ev.old && !podChanged(ev.old, ev.object)) return;
+      if (!this.pdbs.has(ns) || (ev.type === 'MODIFIED' && ev.old && !podChanged(ev.old, ev.object))) return;
       for (const pdb of this.pdbs.inNamespace(ns)) {
         const sel = pdb.spec?.selector;
         if (matchesSelector(sel, ev.object.metadata.labels) || (ev.old && matchesSelector(sel, ev.old.metadata.labels))) queue(`${ns}/${pdb.metadata.name}`);
@@ -102,13 +96,13 @@ export class DisruptionController implements Controller {
     const { maxUnavailable, minAvailable } = pdb.spec ?? {};
     if (maxUnavailable != null) {
       const expected = this.expectedScale(pdb, pods);
-      const mu = scaledValue(maxUnavailable, expected);
+      const mu = scaledValue(maxUnavailable, expected, true);
       return { expected, desiredHealthy: Math.max(0, expected - mu) };
     }
     if (minAvailable != null) {
       if (typeof minAvailable === 'number') return { expected: pods.length, desiredHealthy: minAvailable };
       const expected = this.expectedScale(pdb, pods);
-      return { expected, desiredHealthy: scaledValue(minAvailable, expected) };
+      return { expected, desiredHealthy: scaledValue(minAvailable, expected, true) };
     }
     return { expected: pods.length, desiredHealthy: 0 };
   }
@@ -207,10 +201,10 @@ export class DisruptionController implements Controller {
 
 function podChanged(a: Obj, b: Obj): boolean {
   return (
-    canonical(a.metadata.labels ?? {}) !== canonical(b.metadata.labels ?? {}) ||
+    !sameLabels(a.metadata.labels, b.metadata.labels) ||
     a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp ||
     isPodReady(a) !== isPodReady(b) ||
-    canonical(a.metadata.ownerReferences ?? []) !== canonical(b.metadata.ownerReferences ?? [])
+    (a.metadata.ownerReferences !== b.metadata.ownerReferences && canonical(a.metadata.ownerReferences ?? []) !== canonical(b.metadata.ownerReferences ?? []))
   );
 }
 

@@ -1,23 +1,24 @@
 /**
- * Pod helpers for the workload controllers: readiness/availability (podutil), active/terminating
+ * Pod helpers for the controllers: readiness/availability (podutil; IsPodTerminal is in store.ts), active/terminating
  * filters, the scale-down victim ranking (controller_utils.go ActivePodsWithRanks) and an index
  * of pods by controller uid kept from store events.
  */
-import type { Obj, StoreEvent } from '../store.js';
+import { isPodTerminal, type Obj, type StoreEvent } from '../store.js';
 
 export const POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
 
-export const readyCondition = (pod: Obj): any => (pod.status?.conditions as any[] | undefined)?.find((c) => c.type === 'Ready');
-export const isPodReady = (pod: Obj): boolean => readyCondition(pod)?.status === 'True';
-export const isTerminalPod = (pod: Obj): boolean => pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+/** podutil.GetPodReadyCondition. */
+export const getPodReadyCondition = (pod: Obj | undefined): any => (pod?.status?.conditions as any[] | undefined)?.find((c) => c.type === 'Ready');
+/** podutil.IsPodReady: the Ready condition is True. */
+export const isPodReady = (pod: Obj | undefined): boolean => getPodReadyCondition(pod)?.status === 'True';
 /** controller.IsPodActive: not terminal, not being deleted. */
-export const isPodActive = (pod: Obj): boolean => !isTerminalPod(pod) && !pod.metadata.deletionTimestamp;
-/** Being deleted but not terminal yet (FilterTerminatingPods). */
-export const isPodTerminating = (pod: Obj): boolean => !!pod.metadata.deletionTimestamp && !isTerminalPod(pod);
+export const isPodActive = (pod: Obj): boolean => !isPodTerminal(pod) && !pod.metadata.deletionTimestamp;
+/** controller.IsPodTerminating: being deleted but not terminal yet. */
+export const isPodTerminating = (pod: Obj): boolean => !!pod.metadata.deletionTimestamp && !isPodTerminal(pod);
 
 /** podutil.IsPodAvailable: Ready, and Ready for more than minReadySeconds (strictly). */
 export function isPodAvailable(pod: Obj, minReadySeconds: number, nowMs: number): boolean {
-  const c = readyCondition(pod);
+  const c = getPodReadyCondition(pod);
   if (c?.status !== 'True') return false;
   if (!minReadySeconds) return true;
   const ltt = Date.parse(c.lastTransitionTime ?? '');
@@ -26,7 +27,7 @@ export function isPodAvailable(pod: Obj, minReadySeconds: number, nowMs: number)
 
 /** When a Ready pod becomes available, or undefined if it is not Ready (or already counts). */
 export function availableAt(pod: Obj, minReadySeconds: number): number | undefined {
-  const c = readyCondition(pod);
+  const c = getPodReadyCondition(pod);
   if (c?.status !== 'True' || !minReadySeconds) return undefined;
   const ltt = Date.parse(c.lastTransitionTime ?? '');
   return Number.isFinite(ltt) ? ltt + minReadySeconds * 1000 : undefined;
@@ -93,8 +94,8 @@ export function compareVictims(a: Obj, b: Obj, rankA: number, rankB: number, now
   const uidCmp = (): number => ((a.metadata.uid ?? '') < (b.metadata.uid ?? '') ? -1 : (a.metadata.uid ?? '') > (b.metadata.uid ?? '') ? 1 : 0);
   // 6. ready for a shorter time first (log buckets)
   if (ra && rb) {
-    const ta = timeOf(readyCondition(a)?.lastTransitionTime);
-    const tb = timeOf(readyCondition(b)?.lastTransitionTime);
+    const ta = timeOf(getPodReadyCondition(a)?.lastTransitionTime);
+    const tb = timeOf(getPodReadyCondition(b)?.lastTransitionTime);
     if (ta !== tb) {
       if (ta === undefined || tb === undefined) return afterOrZero(ta, tb) ? -1 : 1;
       const d = logRankDiff(ta, tb, nowMs);

@@ -7,8 +7,8 @@ import { isoTime } from '../clock.js';
 import { matchesRequirements, matchesSelector, selectorRequirements, type Requirement } from '../labels.js';
 import { R } from '../resources.js';
 import { controllerOf, keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
-import type { Obj, StoreEvent } from '../store.js';
-import { availableAt, readyCondition, isPodActive, isPodAvailable, isPodReady, isPodTerminating, podsToDelete, type PodIndex } from './podUtil.js';
+import { cloneJson, jsonEqual, type Obj, type StoreEvent } from '../store.js';
+import { availableAt, getPodReadyCondition, isPodActive, isPodAvailable, isPodReady, isPodTerminating, podsToDelete, type PodIndex } from './podUtil.js';
 
 const BURST_REPLICAS = 500;
 const SLOW_START_INITIAL_BATCH = 1;
@@ -41,10 +41,10 @@ export function slowStartBatch(count: number, initial: number, fn: () => void): 
 /** Whether a pod update can change what an RS counts (labels, owner, deletion, phase, readiness). */
 function rsRelevantChange(a: Obj, b: Obj): boolean {
   if (a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp || a.status?.phase !== b.status?.phase) return true;
-  const ra = readyCondition(a);
-  const rb = readyCondition(b);
+  const ra = getPodReadyCondition(a);
+  const rb = getPodReadyCondition(b);
   if (ra?.status !== rb?.status || ra?.lastTransitionTime !== rb?.lastTransitionTime) return true;
-  return JSON.stringify(a.metadata.labels ?? {}) !== JSON.stringify(b.metadata.labels ?? {}) || JSON.stringify(a.metadata.ownerReferences ?? []) !== JSON.stringify(b.metadata.ownerReferences ?? []);
+  return !jsonEqual(a.metadata.labels ?? {}, b.metadata.labels ?? {}) || !jsonEqual(a.metadata.ownerReferences ?? [], b.metadata.ownerReferences ?? []);
 }
 
 export class ReplicaSetController implements Controller {
@@ -100,7 +100,7 @@ export class ReplicaSetController implements Controller {
     const status = this.calculateStatus(rs, activeNow, terminatingNow, manageErr, active.length);
     let updated = rs;
     if (JSON.stringify(status) !== JSON.stringify(rs.status ?? {})) {
-      updated = store.update(R.replicasets, { ...rs, status }, { subresource: 'status' });
+      updated = store.update(R.replicasets, { ...rs, status }, { subresource: 'status', frozen: true });
     }
     // Re-check availability once minReadySeconds has passed for ready pods.
     const minReady = updated.spec?.minReadySeconds ?? 0;
@@ -176,10 +176,10 @@ export class ReplicaSetController implements Controller {
             ...(tpl.metadata?.finalizers ? { finalizers: [...tpl.metadata.finalizers] } : {}),
             ownerReferences: [controllerRef(rs)],
           },
-          spec: structuredClone(tpl.spec ?? {}),
+          spec: cloneJson(tpl.spec ?? {}),
         };
         try {
-          const created = store.create(R.pods, pod);
+          const created = store.create(R.pods, pod, { frozen: true });
           recorder.normal(RS_COMPONENT, rs, 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
         } catch (err) {
           recorder.warning(RS_COMPONENT, rs, 'FailedCreate', `Error creating: ${(err as Error).message}`);

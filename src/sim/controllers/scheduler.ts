@@ -6,7 +6,7 @@
 import { isoTime } from '../clock.js';
 import { R } from '../resources.js';
 import { keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
-import type { Obj, StoreEvent } from '../store.js';
+import { isPodTerminal, type Obj, type StoreEvent } from '../store.js';
 
 export const SCHEDULER_COMPONENT = 'default-scheduler';
 
@@ -38,7 +38,7 @@ export class Scheduler implements Controller {
     const pod = ev.object;
     const uid = pod.metadata.uid!;
     const node = pod.spec?.nodeName as string | undefined;
-    const terminal = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    const terminal = isPodTerminal(pod);
     const prev = this.podNode.get(uid);
     if (prev && (ev.type === 'DELETED' || terminal || prev !== node)) {
       this.load.get(prev)?.delete(uid);
@@ -87,9 +87,15 @@ export class Scheduler implements Controller {
     const candidates = fit.filter((n) => count(n) === min);
     const node = candidates[this.rr++ % candidates.length];
     const nodeName = node.metadata.name!;
-    store.mutate(R.pods, ns, name, (p) => {
-      p.spec.nodeName = nodeName;
-    });
+    store.mutate(
+      R.pods,
+      ns,
+      name,
+      (p) => {
+        p.spec.nodeName = nodeName;
+      },
+      { frozen: true },
+    );
     this.setScheduled(ns, name, { status: 'True' });
     recorder.normal(SCHEDULER_COMPONENT, pod, 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
   }
@@ -108,7 +114,7 @@ export class Scheduler implements Controller {
           { type: 'PodScheduled', status: condition.status, lastProbeTime: null, lastTransitionTime: isoTime(this.ctx.clock), ...(condition.reason ? { reason: condition.reason, message: condition.message } : {}) },
         ];
       },
-      { subresource: 'status' },
+      { subresource: 'status', frozen: true },
     );
   }
 }

@@ -139,4 +139,45 @@ spec:
     const afterOk = i([template(), failed, ok]);
     assert.equal(migrationGate(afterOk, rel(afterOk), 'registry.local/web:v4').open, true);
   });
+  it('the gate hint names a template only for its own image: web-migrate-v2-5-0 is not offered before i to web:v5.0', () => {
+    // The demo's web: a template for v2.5.0 (annotated), web still at v3; `i` asks for v5.0.
+    const tpl = template({ name: 'web-migrate-v2-5-0', targetImage: 'registry.local/web:v2.5.0' });
+    const i = input({ deployments: [web()], jobs: [tpl] });
+    const v5 = migrationGate(i, requireRelease(i, 'web'), 'registry.local/web:v5.0');
+    assert.equal(v5.open, false);
+    assert.doesNotMatch(v5.reason ?? '', /press m|to run web-migrate-v2-5-0/);
+    assert.match(v5.reason ?? '', /no migration template is for registry.local\/web:v5.0 \(web-migrate-v2-5-0 is for registry.local\/web:v2.5.0\)/);
+    assert.match(v5.reason ?? '', /cutover.io\/target-image=registry.local\/web:v5.0/);
+    assert.match(v5.reason ?? '', /cutover migrate web --migration FILE --for-image registry.local\/web:v5.0/);
+    // For its own image the template is offered, with m.
+    const v25 = migrationGate(i, requireRelease(i, 'web'), 'registry.local/web:v2.5.0');
+    assert.match(v25.reason ?? '', /press m \(or run: cutover migrate web\) to run web-migrate-v2-5-0 first/);
+  });
+  it('the gate hint: a second template for the image is named with --for-image (m runs the newest, which is not it)', () => {
+    const old = template({ name: 'web-migrate-v5', targetImage: 'registry.local/web:v5.0' });
+    const newer = { ...template({ name: 'web-migrate-v2-5-0', targetImage: 'registry.local/web:v2.5.0' }), metadata: { ...template({ name: 'web-migrate-v2-5-0', targetImage: 'registry.local/web:v2.5.0' }).metadata, creationTimestamp: '2026-01-01T00:00:00Z' as unknown as Date } };
+    const i = input({ deployments: [web()], jobs: [old, newer] });
+    const g = migrationGate(i, requireRelease(i, 'web'), 'registry.local/web:v5.0');
+    assert.match(g.reason ?? '', /run: cutover migrate web --for-image registry.local\/web:v5.0 \(it runs web-migrate-v5; m would not/);
+    // and --for-image picks that template
+    const p = planMigration(...withRelease(i, 'web'), { forImage: 'registry.local/web:v5.0' });
+    assert.match(p.title, /run web-migrate-v5 for registry.local\/web:v5.0/);
+  });
+  it('after a failed --migration FILE run, the hint names that file\'s Job, not the cluster template', () => {
+    const tpl = template({ name: 'web-migrate-v2-5-0', targetImage: 'registry.local/web:v2.5.0' });
+    const manifest = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'db-fix-v2-6' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'tools/migrate:1' }] } } } };
+    const before = input({ deployments: [web()], jobs: [tpl] });
+    const run = created(planMigration(...withRelease(before, 'web'), { manifest, forImage: 'registry.local/web:v2.6.0' }));
+    const failed = { ...run, metadata: { ...run.metadata, creationTimestamp: '2026-01-01T00:00:01Z' as unknown as Date }, status: { conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] } } as V1Job;
+    const after = input({ deployments: [web()], jobs: [tpl, failed] });
+    const g = migrationGate(after, requireRelease(after, 'web'), 'registry.local/web:v2.6.0');
+    assert.equal(g.open, false);
+    assert.doesNotMatch(g.reason ?? '', /web-migrate-v2-5-0/);
+    assert.match(g.reason ?? '', /failed \(BackoffLimitExceeded\): fix it, then run db-fix-v2-6 again from its manifest: cutover migrate web --migration FILE --for-image registry.local\/web:v2.6.0/);
+    // a failed run of a cluster template names that template again
+    const tplRun = created(planMigration(...withRelease(before, 'web')));
+    const failedTpl = { ...tplRun, status: { conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] } } as V1Job;
+    const again = input({ deployments: [web()], jobs: [tpl, failedTpl] });
+    assert.match(migrationGate(again, requireRelease(again, 'web'), 'registry.local/web:v2.5.0').reason ?? '', /fix it, then press m \(or run: cutover migrate web\) to run web-migrate-v2-5-0 again/);
+  });
 });

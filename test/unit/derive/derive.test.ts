@@ -233,6 +233,28 @@ test('two cockpits started at different moments agree on a clean rollout, or the
   await world.stop();
 });
 
+test('a cockpit that first saw a release being created watched all of it: a later scale keeps its verdict', async () => {
+  const world = new World();
+  installScenario(world.sim, 'canary');
+  // The ReplicaSets exist before this cockpit starts watching (as with `cutover --demo`), but no pod is ready yet.
+  await world.run(1_000);
+  assert.ok(world.sim.store.list(R.replicasets, 'default').length > 0);
+  const cockpit = world.watch();
+  assert.equal(cockpit.release('shop').phase, 'creating');
+  await world.until('shop settles', () => world.available('shop-stable', 9)() && world.available('shop-canary', 1)());
+  world.scale('shop-canary', 3);
+  await world.until('canary at 3', world.available('shop-canary', 3));
+  assert.deepEqual(cockpit.release('shop').verdict, { text: 'zero downtime kept', level: 'ok' });
+
+  // One that started after the creation cannot vouch for the time before it once Available has dropped.
+  const late = world.watch();
+  world.scale('shop-canary', 5);
+  await world.until('canary at 5', world.available('shop-canary', 5));
+  assert.equal(late.release('shop').verdict.level, 'partial');
+  assert.deepEqual(cockpit.release('shop').verdict, { text: 'zero downtime kept', level: 'ok' });
+  await world.stop();
+});
+
 test('nothing is judged until the kinds a release depends on have synced', async () => {
   const world = new World();
   installScenario(world.sim, 'rolling');

@@ -98,7 +98,7 @@ test('refusals: a flip on a canary, undo with an empty journal; gate refusals ar
   assert.equal(dialog().kind, 'refused', '! does nothing on a refusal that is not a gate');
   c.key({ type: 'close' });
   c.request('undoLast', undefined);
-  assert.match((dialog() as { plan: { refusal: string } }).plan.refusal, /nothing to undo: this cockpit has made no undoable change yet/);
+  assert.match((dialog() as { plan: { refusal: string } }).plan.refusal, /nothing to undo: the journal holds no undoable change by this user on this context/);
   assert.equal(isGateRefusal({ action: 'flip', title: '', namespace: NS, subject: '', steps: [], notes: [], refusal: 'migration gate closed: x' }), true);
   cleanup();
 });
@@ -148,5 +148,74 @@ test('the request carries the side the view points at; the prompt names the targ
   c.key({ type: 'cancel' });
   c.request('setImage', key('shop'));
   assert.match((dialog() as { title: string }).title, /^set image of shop-canary \(canary\)/);
+  cleanup();
+});
+
+test('the result offers u only for the undo of the action just run: after m, never "flip pay back"', async () => {
+  const { c, key, dialog, cleanup } = setup();
+  // Plans without steps run without a cluster; what matters is what each leaves in the journal.
+  const flip = { action: 'flip' as const, title: 'flip pay: blue -> green', namespace: NS, subject: 'pay', steps: [], notes: [], undo: { action: 'flip' as const, args: {}, expect: [], description: 'flip pay back: green -> blue' } };
+  c.plan({ key: 'flip', releaseKey: key('pay') }, flip);
+  c.key({ type: 'confirm' });
+  await c.settled;
+  const flipped = dialog();
+  assert.equal(flipped.kind === 'result' && flipped.undoHint, 'flip pay back: green -> blue');
+  c.key({ type: 'close' });
+  const migrate = { action: 'migrate' as const, title: 'migrate web: run web-migrate-v2-5-0', namespace: NS, subject: 'web', steps: [], notes: [] };
+  c.plan({ key: 'migrate', releaseKey: key('web') }, migrate);
+  c.key({ type: 'confirm' });
+  await c.settled;
+  const migrated = dialog();
+  assert.equal(migrated.kind, 'result');
+  assert.equal(migrated.kind === 'result' && migrated.undoHint, undefined, 'a migration has no undo: the hint says nothing');
+  cleanup();
+});
+
+test('quit while an action runs: asks first, Esc keeps waiting; again forces: it stops before its next write, the journal gets its undo, exitReport says what was left', async () => {
+  const { store, c, key, dialog, cleanup } = setup();
+  // A cluster that takes the first write, then never makes the canary available.
+  const written: string[] = [];
+  c.service.client.read = (async () => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { resourceVersion: '7' }, spec: { replicas: 1 } })) as typeof c.service.client.read;
+  c.service.client.patch = (async (ref: { name: string }, _s: string, body: Record<string, unknown>) => {
+    written.push(`${ref.name} ${JSON.stringify(body)}`);
+    return {};
+  }) as typeof c.service.client.patch;
+  c.service.client.waitFor = ((_p: string, _c: unknown, _t: number, _o: unknown, signal?: AbortSignal) =>
+    new Promise<void>((_, reject) => signal?.addEventListener('abort', () => reject(new Error('stopped waiting (cancelled); the writes already made stay'))))) as typeof c.service.client.waitFor;
+
+  assert.equal(c.holdQuit(), false, 'nothing runs: quit at once');
+  c.request('stepUp', key('shop'));
+  c.key({ type: 'confirm' });
+  await new Promise((r) => setImmediate(r));
+  assert.equal(dialog().kind, 'running');
+  assert.deepEqual(written, ['shop-canary {"spec":{"replicas":3}}']);
+
+  assert.equal(c.holdQuit(), true, 'the first press asks');
+  assert.equal((dialog() as { quitAsked?: boolean }).quitAsked, true);
+  c.key({ type: 'cancel' });
+  assert.equal(dialog().kind, 'running', 'Esc on the question keeps waiting');
+  assert.equal((dialog() as { quitAsked?: boolean }).quitAsked, false);
+  assert.equal((dialog() as { stopping?: boolean }).stopping, undefined, 'and does not stop the wait');
+
+  assert.equal(c.holdQuit(), true, 'asks again');
+  assert.equal(c.holdQuit(), false, 'the second press forces the quit');
+  await c.stop();
+  assert.deepEqual(written, ['shop-canary {"spec":{"replicas":3}}'], 'shop-stable is not written after the force');
+  const report = c.exitReport();
+  assert.match(report[0], /quit while "canary shop: 10% -> 30%.*" was running/);
+  assert.ok(report.includes('    deployment shop-ns/shop-canary: spec.replicas 1 -> 3'), report.join('\n'));
+  assert.ok(report.some((l) => /not done/.test(l)) && report.some((l) => /shop-stable: spec.replicas 9 -> 7/.test(l)), report.join('\n'));
+  assert.ok(report.some((l) => /press u \(journal #1/.test(l)), report.join('\n'));
+  assert.ok(report.includes(`    kubectl --context staging -n shop-ns patch deployment shop-canary --type merge -p '{"spec":{"replicas":1}}'`), report.join('\n'));
+
+  // A new controller (a new cockpit) of the same user and context finds the entry; the fixture's
+  // cluster still has the canary at 1, so its u refuses: the world is not what the quit left.
+  const again = new ActionController({ store, kc: c.service.kc, stateDir: (c.service as unknown as { dir: string }).dir });
+  const entry = again.service.journal.lastUndoable();
+  assert.equal(entry?.id, 1);
+  assert.equal(entry?.ok, false);
+  assert.match(entry?.undo?.description ?? '', /put back what the unfinished canary shop: 10% -> 30% .* wrote \(shop-canary: spec.replicas 3 -> 1\)/);
+  again.request('undoLast', undefined);
+  assert.match((dialog() as { plan: { refusal?: string } }).plan.refusal ?? '', /shop-canary spec.replicas is 1 now, cutover left it at 3: the world changed/);
   cleanup();
 });

@@ -17,6 +17,10 @@ import {
   showScreen,
   startCommand,
   startFilter,
+  dismissNotice,
+  expireNotice,
+  NOTICE_READ_MS,
+  NOTICE_TTL_MS,
   submitCommand,
   typeCommand,
   typeFilter,
@@ -220,4 +224,23 @@ test('moving in the detail view marks the pod under the cursor as picked; openin
   assert.equal(moved.podPicked, true);
   assert.equal(nextPanel(moved, 5).podPicked, false);
   assert.equal(applyAction(ui(), 'down', { count: 3, page: 1 }).ui.podPicked, undefined, 'lists do not pick a side');
+});
+
+test('notices expire: info after 5 s, warnings and errors after 8 s; a key clears one that has been read', () => {
+  const said = (level: 'info' | 'warn' | 'error', at = 1000) => ui({ notice: { text: level === 'info' ? 'cancelled: undo #2' : 'unknown command :pods', level, at } });
+  assert.equal(NOTICE_TTL_MS.info, 5000);
+  assert.equal(NOTICE_TTL_MS.warn, 8000);
+  assert.equal(NOTICE_TTL_MS.error, 8000);
+  const info = said('info');
+  assert.equal(expireNotice(info, 1000 + 4999), info, 'still up before its time');
+  assert.equal(expireNotice(info, 1000 + 5000).notice, undefined, 'gone at 5 s');
+  const error = said('error');
+  assert.equal(expireNotice(error, 1000 + 5000).notice?.text, 'unknown command :pods', 'an error stays longer');
+  assert.equal(expireNotice(error, 1000 + 8000).notice, undefined);
+  // the next key: not in the same burst that caused it, but once it could be read
+  assert.equal(dismissNotice(error, 1000 + NOTICE_READ_MS - 1), error);
+  assert.equal(dismissNotice(error, 1000 + NOTICE_READ_MS).notice, undefined);
+  const none = ui();
+  assert.equal(expireNotice(none, 99_999), none);
+  assert.equal(dismissNotice(none, 99_999), none);
 });

@@ -1,0 +1,38 @@
+/**
+ * What the cockpit keeps of each object, decided once at the edge (list pages and watch events):
+ * `managedFields` go everywhere (kilobytes per object on a real server, read by nothing here), and
+ * pods, the numerous kind, keep only what the model, checklist and views read.
+ */
+import type { KubernetesObject, V1Container, V1Pod } from '@kubernetes/client-node';
+import type { WatchedKind } from './kinds.js';
+
+type Obj = KubernetesObject & Record<string, unknown>;
+
+/** The last-applied annotation repeats the whole manifest; nothing reads it on pods. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+export function keepForKind(kind: WatchedKind, obj: KubernetesObject): KubernetesObject {
+  const o = obj as Obj;
+  if (o.metadata?.managedFields) delete o.metadata.managedFields;
+  return kind === 'pods' ? keepOfPod(o as V1Pod) : o;
+}
+
+/**
+ * A pod as the cockpit reads it: metadata (labels, owners, timestamps), the containers' names and
+ * images, the node, and the status. Volumes, env, probes and resources are dropped.
+ */
+function keepOfPod(p: V1Pod): V1Pod {
+  const annotations = p.metadata?.annotations;
+  if (annotations && LAST_APPLIED in annotations) delete annotations[LAST_APPLIED];
+  const spec = p.spec;
+  if (!spec) return p;
+  const containers = (list: V1Container[] | undefined) => list?.map((c) => ({ name: c.name, image: c.image }));
+  p.spec = {
+    containers: containers(spec.containers) ?? [],
+    ...(spec.initContainers ? { initContainers: containers(spec.initContainers) } : {}),
+    ...(spec.nodeName !== undefined ? { nodeName: spec.nodeName } : {}),
+    ...(spec.readinessGates ? { readinessGates: spec.readinessGates } : {}),
+    ...(spec.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds } : {}),
+  };
+  return p;
+}

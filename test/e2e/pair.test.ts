@@ -125,6 +125,8 @@ describe('e2e: two cockpits steering one release as a pair', { timeout: 180_000 
     await bob.waitFor((s) => /driven by alice@/.test(row(s)));
 
     alice.send('Escape');
+    // Esc and q sent at once reach the cockpit as one read, which a terminal means as Alt-q.
+    await alice.waitFor((s) => !s.includes('✓ done'));
     alice.type('q');
     await alice.waitFor(/\[exited 0\]/);
     await waitFor(() => t.sim.store.get(R.leases, NS, 'cutover-driver-shop')?.spec.holderIdentity === undefined, 5000, 'the lock released on quit');

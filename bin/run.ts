@@ -4,7 +4,7 @@ import { Cockpit } from '../src/engine/cockpit.js';
 import { ConfigError } from '../src/kube/config.js';
 import { UsageError } from '../src/cli/errors.js';
 
-async function openCockpit({ target, readonly, dryRun, steps }: CockpitLaunch): Promise<number> {
+async function openCockpit({ target, readonly, dryRun, steps, pair }: CockpitLaunch): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     await target.sim?.stop();
     throw new UsageError('the cockpit needs a terminal; for scripts and CI use cutover status (see cutover help)');
@@ -20,6 +20,7 @@ async function openCockpit({ target, readonly, dryRun, steps }: CockpitLaunch): 
       readonly,
       dryRun,
       ...(steps ? { canarySteps: steps } : {}),
+      ...(pair ? { pair } : {}),
     });
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(err.message, 1);

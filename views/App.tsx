@@ -75,7 +75,8 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
   const height = Math.max(1, rows);
   const bodyHeight = Math.max(0, height - CHROME_ROWS);
   const dialog = readonly ? null : actions?.dialog ?? null;
-  const wallNow = useTicker(clock, health.lostSince !== undefined || (!health.synced && health.failure !== undefined) || dialog?.kind === 'running');
+  const pending = view.releases.some((r) => r.driver?.pending);
+  const wallNow = useTicker(clock, health.lostSince !== undefined || (!health.synced && health.failure !== undefined) || dialog?.kind === 'running' || dialog?.kind === 'grace' || pending);
 
   const help = useMemo(() => (ui.help ? helpLayout(helpLines(readonly, actions), width, bodyHeight) : undefined), [ui.help, readonly, actions, width, bodyHeight]);
 
@@ -106,7 +107,7 @@ function Cockpit({ store, intents, readonly: readonlyProp, clock, onAction }: Om
     body = (
       <>
         {banner ? <LineView line={banner} width={width} /> : null}
-        <Screen state={{ ui, view, now, connection, health, guards }} width={width} height={screenHeight} />
+        <Screen state={{ ui, view, now: pending ? wallNow : now, connection, health, guards }} width={width} height={screenHeight} />
         {dialog ? <ActionDialog lines={dLines} width={width} height={dHeight} /> : null}
       </>
     );
@@ -160,7 +161,7 @@ function Screen({ state, width, height }: { state: ScreenState; width: number; h
   const cursor = ui.cursor[ui.screen] ?? 0;
   switch (ui.screen) {
     case 'releases':
-      return <Releases rows={releaseRows(view, ui.filter)} cursor={cursor} width={width} height={height} allNamespaces={all} filtered={filtered} syncing={view.syncing} guards={guards?.byRelease} />;
+      return <Releases rows={releaseRows(view, ui.filter)} cursor={cursor} width={width} height={height} allNamespaces={all} filtered={filtered} syncing={view.syncing} now={now} guards={guards?.byRelease} />;
     case 'services':
       return <Services rows={serviceRows(view, ui.filter)} cursor={cursor} width={width} height={height} allNamespaces={all} filtered={filtered} />;
     case 'jobs':

@@ -2,7 +2,8 @@
 import type { Budget } from '../src/model/budget.js';
 import type { ReleaseKind } from '../src/model/releases.js';
 import type { DeploymentPhase } from '../src/model/releaseState.js';
-import type { DeploymentView, ReleaseCounts, ReleaseView } from '../src/derive/derive.js';
+import type { DeploymentView, DriverView, ReleaseCounts, ReleaseView } from '../src/derive/derive.js';
+import { clockTime } from '../src/model/verdict.js';
 import { GAUGE_TONE, GAUGE_WORD, type Tone } from './theme.js';
 
 /**
@@ -89,4 +90,24 @@ export function roleOf(r: ReleaseView, name: string): string {
   if (rel.kind === 'canary') return name === rel.canary ? 'canary' : 'stable';
   if (rel.kind === 'bluegreen') return name === rel.live ? `live ${rel.liveValue}` : `idle ${rel.idleValue}`;
   return 'rolling';
+}
+
+/** The live driver of a release at `now` (the lock may have run out since the last flush). */
+export function liveDriver(r: ReleaseView, now: number): DriverView | undefined {
+  const d = r.driver;
+  return d && (!d.expiresAt || d.expiresAt.getTime() > now) ? d : undefined;
+}
+
+/** `driven by alice@host since 14:02`; '' when nobody drives. */
+export function driverText(r: ReleaseView, now: number): string {
+  const d = liveDriver(r, now);
+  return d ? `driven by ${d.holder}${d.since ? ` since ${clockTime(d.since.getTime()).slice(0, 5)}` : ''}` : '';
+}
+
+/** `pending: canary shop: 10% -> 30% fires in 4 s (alice@host; Esc in their cockpit cancels)`; '' when none. */
+export function pendingText(r: ReleaseView, now: number): string {
+  const p = liveDriver(r, now)?.pending;
+  if (!p) return '';
+  const left = Math.ceil((Date.parse(p.fireAt) - now) / 1000);
+  return `pending: ${p.title} ${left > 0 ? `fires in ${left} s` : 'firing'} (${p.by})`;
 }

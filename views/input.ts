@@ -106,6 +106,9 @@ export function handleKey(input: string, key: Key, deps: KeyDeps): Binding | 'te
     else if (binding?.action === 'inputCancel') result = { ui: cancelFilter(ui) };
     else if (binding?.action === 'inputDelete') result = { ui: backspaceFilter(ui) };
     else if (!key.ctrl && !key.meta && input) result = { ui: typeFilter(ui, input) };
+  } else if (binding?.action === 'takeOver') {
+    intents.takeOver?.(actionSubject(state).release?.key);
+    return binding;
   } else if (binding?.action === 'cancelRollback') {
     if (intents.cancelRollback) intents.cancelRollback();
     else intents.notify('no automatic rollback is counting down');
@@ -140,7 +143,7 @@ const isText = (input: string, key: Key) => !key.ctrl && !key.meta && input !== 
  */
 export function handleDialogKey(input: string, key: Key, dialog: Dialog, deps: KeyDeps): Binding | 'text' | 'pass' | undefined {
   const send = deps.intents.dialog!;
-  const textual = dialog.kind === 'prompt' || (dialog.kind === 'confirm' && dialog.confirmName !== undefined);
+  const textual = dialog.kind === 'prompt' || dialog.kind === 'takeover' || (dialog.kind === 'confirm' && dialog.confirmName !== undefined);
   const b = findBinding(input, key, { mode: textual ? 'input' : 'dialog', dialog: dialog.kind, readonly: false, screen: 'releases' });
   if (b?.action === 'quit') {
     deps.intents.quit();
@@ -180,9 +183,13 @@ export function handleDialogKey(input: string, key: Key, dialog: Dialog, deps: K
     case 'running':
       if (act === 'dialogStop') send({ type: 'cancel' });
       return b;
+    case 'grace':
+      if (act === 'dialogCancel') send({ type: 'cancel' });
+      return b;
     case 'refused':
     case 'result':
       if (act === 'dialogOverride' && dialog.kind === 'refused' && dialog.overridable) send({ type: 'override' });
+      else if (act === 'dialogTakeOver' && dialog.kind === 'refused' && dialog.drivenBy) send({ type: 'takeOver' });
       else if (act === 'dialogRollback' && dialog.kind === 'result' && dialog.rollback) send({ type: 'rollback' });
       else {
         send({ type: 'close' });

@@ -13,7 +13,10 @@ import type { Dialog } from '../src/store/actionState.js';
 export type ReleaseAction = ActionKey;
 
 /** Keys inside an action dialog (confirm, picker, refusal, running, result). */
-export type DialogAction = 'dialogConfirm' | 'dialogCancel' | 'dialogStop' | 'dialogPick' | 'dialogOverride' | 'dialogRollback' | 'dialogClose';
+export type DialogAction = 'dialogConfirm' | 'dialogCancel' | 'dialogStop' | 'dialogPick' | 'dialogOverride' | 'dialogTakeOver' | 'dialogRollback' | 'dialogClose';
+
+/** Taking over the driver lock of a release someone else drives (the engine's DriverService). */
+export type PairAction = 'takeOver';
 
 export type DialogKind = Dialog['kind'];
 
@@ -23,7 +26,7 @@ export type InputAction = 'inputSubmit' | 'inputCancel' | 'inputDelete';
 /** Cancels the countdown of an automatic rollback (metric guard). */
 export type GuardAction = 'cancelRollback';
 
-export type Action = UiAction | ReleaseAction | InputAction | DialogAction | GuardAction;
+export type Action = UiAction | ReleaseAction | PairAction | InputAction | DialogAction | GuardAction;
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'tab' | 'backspace' | 'delete';
 
@@ -35,7 +38,7 @@ export interface KeySpec {
   shift?: boolean;
 }
 
-export type Group = 'general' | 'navigation' | 'screens' | 'input' | 'release' | 'guard' | 'dialog';
+export type Group = 'general' | 'navigation' | 'screens' | 'input' | 'release' | 'pair' | 'guard' | 'dialog';
 
 export interface Binding {
   action: Action;
@@ -97,14 +100,16 @@ export const KEYMAP: readonly Binding[] = [
   { action: 'inputDelete', keys: [{ key: 'backspace' }, { key: 'delete' }], label: 'Backspace', description: 'delete a character', group: 'input', mode: 'input' },
   // release actions: one binding per action registry entry (mutating; each shows its plan and asks first)
   ...ACTION_KEYS.map(releaseBinding),
+  { action: 'takeOver', keys: [{ input: 'T' }], label: 'T', description: 'take over driving the release from its driver (type a reason; audited as an Event on the release)', group: 'pair', mode: 'normal', mutating: true, screens: RELEASE },
   // metric guards: works on every screen and over a dialog, while a rollback counts down
   { action: 'cancelRollback', keys: [{ input: 'c' }], label: 'c', description: 'cancel the automatic rollback counting down (the change stays; the guard keeps its figures)', group: 'guard', mode: 'normal', mutating: true },
   // inside an action dialog (the revision picker also moves with the move keys)
   { action: 'dialogConfirm', keys: [{ input: 'y' }, { key: 'return' }], label: 'y Enter', description: 'run the plan shown (prod context: type the Deployment or Service name, then Enter)', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'refused', 'result'], mutating: true },
-  { action: 'dialogCancel', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n Esc', description: 'cancel, nothing changes; closes a refusal or a result', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'picker', 'refused', 'result'], mutating: true },
+  { action: 'dialogCancel', keys: [{ input: 'n' }, { key: 'escape' }], label: 'n Esc', description: 'cancel, nothing changes; closes a refusal or a result', group: 'dialog', mode: 'dialog', dialogs: ['confirm', 'picker', 'refused', 'result', 'grace'], mutating: true },
   { action: 'dialogStop', keys: [{ key: 'escape' }], label: 'Esc', description: 'while an action runs: stop waiting (writes made stay)', group: 'dialog', mode: 'dialog', dialogs: ['running'], mutating: true },
   { action: 'dialogPick', keys: [{ key: 'return' }], label: 'Enter', description: 'revision picker (U): plan the undo to the revision under the cursor', group: 'dialog', mode: 'dialog', dialogs: ['picker'], mutating: true },
-  { action: 'dialogOverride', keys: [{ input: '!' }], label: '!', description: 'migration-gate or metric-guard refusal: override with a typed reason (audited)', group: 'dialog', mode: 'dialog', dialogs: ['refused'], mutating: true },
+  { action: 'dialogOverride', keys: [{ input: '!' }], label: '!', description: 'migration-gate, metric-guard or freeze refusal: override with a typed reason (audited)', group: 'dialog', mode: 'dialog', dialogs: ['refused'], mutating: true },
+  { action: 'dialogTakeOver', keys: [{ input: 'T' }], label: 'T', description: 'refused because someone else drives: take over (type a reason; audited), then plan again', group: 'dialog', mode: 'dialog', dialogs: ['refused'], mutating: true },
   { action: 'dialogRollback', keys: [{ input: 'u' }], label: 'u', description: 'failed result: apply the offered rollback (confirm first)', group: 'dialog', mode: 'dialog', dialogs: ['result'], mutating: true },
   { action: 'dialogClose', keys: [{ input: ' ' }], label: 'Space', description: 'close a refusal or a result (any other key closes it and acts as usual)', group: 'dialog', mode: 'dialog', dialogs: ['refused', 'result'], mutating: true },
 ];
@@ -115,6 +120,7 @@ export const GROUP_TITLE: Record<Group, string> = {
   screens: 'Screens',
   input: 'Command line and filter',
   release: 'Release actions (change the cluster; each shows its plan and asks first)',
+  pair: 'Steering as a pair (one driver per release; see README)',
   guard: 'Metric guards',
   dialog: 'In an action dialog (other keys close a refusal or result)',
 };

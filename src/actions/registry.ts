@@ -55,6 +55,8 @@ export interface ActionRequest {
   revision?: number;
   /** Reason a closed gate is overridden with (audited). */
   override?: string;
+  /** Reason a freeze window is overridden with (audited). */
+  freezeOverride?: string;
   /** undoLast: the journal entry being undone. */
   entryId?: number;
 }
@@ -137,6 +139,11 @@ export interface ActionSpec {
   keys: string[];
   /** The help line. */
   help: string;
+  /**
+   * Writes to the cluster (the default): before it fires, the driver lock is claimed (refused while
+   * someone else drives the release), freezes refuse it unless overridden, and the cancel window runs.
+   */
+  mutates?: boolean;
   /** What the write needs (undoLast: whatever the undone action needed; its write checks). */
   permission?: Permission;
   /** deployment: one Deployment of the release (actionTarget decides which); release: the release; session: the journal. */
@@ -576,6 +583,9 @@ Options:
 };
 
 export const ACTION_KEYS = Object.keys(REGISTRY) as ActionKey[];
+
+/** Whether the entry writes (so the driver lock, freezes and the cancel window apply). */
+export const mutates = (key: ActionKey): boolean => REGISTRY[key].mutates !== false;
 
 /**
  * The plan for a request, as the cockpit and the CLI both make it: the entry's plan, then, on a

@@ -38,6 +38,11 @@ export class ActionService {
   private readonly dir: string;
   private readonly now: () => Date;
 
+  /** The audit JSONL of this session's actions. */
+  get auditLog(): string {
+    return join(this.dir, 'audit.jsonl');
+  }
+
   constructor(
     readonly kc: KubeConfig,
     readonly opts: ServiceOptions,
@@ -61,7 +66,7 @@ export class ActionService {
     const record = auditRecord(result, { user: this.opts.user, context: this.opts.context }, at, opts.override);
     let auditError: string | undefined;
     try {
-      appendAuditLog(join(this.dir, 'audit.jsonl'), record);
+      appendAuditLog(this.auditLog, record);
     } catch (err) {
       auditError = `the local audit log could not be written: ${(err as Error).message}`;
     }

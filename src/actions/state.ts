@@ -22,6 +22,8 @@ export async function loadState(kc: KubeConfig, namespace: string, now = Date.no
         const list = await lister(kc, kind, namespace)();
         maps[kind] = new Map(list.items.map((o: KubernetesObject) => [o.metadata?.uid ?? o.metadata?.name ?? '', o]));
       } catch (err) {
+        // Leases only carry the advisory driver lock and the app's leader: a user who may not list them still acts.
+        if (kind === 'leases') return void (maps[kind] = new Map());
         throw new ActionError(`cannot list ${kind} in namespace ${namespace}: ${apiMessage(err)}`);
       }
     }),

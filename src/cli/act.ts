@@ -33,6 +33,7 @@ import { formatChanges, type ActionResult, type Plan, type Step } from '../actio
 import { ConfigError, connect, isProductionContext } from '../kube/config.js';
 import { CONNECT_OPTIONS, resolveTarget } from './connectFlags.js';
 import { UsageError, parsePositiveNumber } from './errors.js';
+import { HeadlessPair, PAIR_HELP, PAIR_OPTIONS, pairFlags, type PairFlags } from './pair.js';
 import { guardClock, readBefore, watchAfter, GUARD_EXIT, type GuardedRun } from './guardedAct.js';
 
 /** What a command's planner gets. */
@@ -51,6 +52,8 @@ export interface ActContext {
   kc: KubeConfig;
   context: string;
   namespace: string;
+  /** Set by the planner: the release the plan acts on (its driver lock and freezes apply). */
+  releaseKey?: string;
   /** --guard: the figures read before planning. */
   guard?: GuardReading;
 }
@@ -68,6 +71,8 @@ export interface ActCommand {
   options?: ParseArgsOptionsConfig;
   /** Checks flags and positionals before connecting; throw UsageError for bad input (exit 2). */
   validate?(args: string[], values: ActContext['values']): void;
+  /** Writes to the cluster: the driver lock, freezes and the cancel window apply (registry entries). */
+  mutates?: boolean;
   /** Builds the plan. Throw ActionError for "no such release" and the like (exit 1). */
   plan(ctx: ActContext): Plan | Promise<Plan>;
   /** Takes the metric guard's flags (--guard, --for, --max-error-rate...). */
@@ -89,6 +94,7 @@ export function registryCommand(spec: ActionSpec, cli: CliSpec, extra?: (ctx: Ac
     usage: cli.usage,
     summary: cli.summary,
     args: cli.args,
+    mutates: spec.mutates !== false,
     ...(cli.options || cli.guard ? { options: { ...cli.options, ...(cli.guard ? { ...GUARD_OPTIONS, guard: { type: 'boolean' } } : {}) } } : {}),
     ...(cli.guard ? { guard: true, summary: `${cli.summary.trimEnd()}
 
@@ -104,6 +110,7 @@ ${GUARD_OPTIONS_HELP}` } : {}),
     },
     plan(ctx) {
       const { release, side } = resolveName(ctx.input, ctx.args[0], cli.names);
+      ctx.releaseKey = release.key;
       const { revision, ...options } = flags(ctx.values);
       return planAction(
         spec,
@@ -153,6 +160,7 @@ export const COMMON_OPTIONS = {
   override: { type: 'string' },
   'confirm-name': { type: 'string' },
   timeout: { type: 'string' },
+  ...PAIR_OPTIONS,
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsOptionsConfig;
 
@@ -169,7 +177,7 @@ export function commonHelp(): string {
   --override REASON      run although a gate (migration) is closed; the reason is audited
   --confirm-name NAME    on a context named like "prod": the Deployment (or Service) name, typed ahead
   --demo                 run against an in-process simulated cluster
-`;
+${PAIR_HELP}`;
 }
 
 export function actHelp(cmd: ActCommand): string {
@@ -209,6 +217,7 @@ export async function runAct(cmd: ActCommand, argv: string[], ioIn: Partial<ActI
 
   let values: ActContext['values'];
   let args: string[];
+  let pairing: PairFlags;
   try {
     const parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...COMMON_OPTIONS, ...cmd.options } });
     values = parsed.values as ActContext['values'];
@@ -221,6 +230,7 @@ export async function runAct(cmd: ActCommand, argv: string[], ioIn: Partial<ActI
     if (args.length !== cmd.args.length) throw new UsageError(`needs ${cmd.args.join(' ') || 'no arguments'}, got ${args.length ? args.map((a) => `"${a}"`).join(' ') : 'none'}`);
     if (values.override !== undefined && String(values.override).trim() === '') throw new UsageError('--override needs a reason');
     cmd.validate?.(args, values);
+    pairing = pairFlags(values);
   } catch (err) {
     const e = err as { code?: string; message: string };
     if (err instanceof UsageError || e.code?.startsWith('ERR_PARSE_ARGS')) return usage(e.message);
@@ -282,35 +292,54 @@ export async function runAct(cmd: ActCommand, argv: string[], ioIn: Partial<ActI
       return 1;
     }
     if (ctx.override) say(`gate override: ${ctx.override} (recorded in the audit)`);
+    const refused = (line: string) => {
+      if (json) printJson({ result: null, lines: [line], refusal: line });
+      return fail(`${line}; nothing was changed`);
+    };
 
     const dryRun = values['dry-run'] === true;
-    if (!dryRun) {
-      const answer = await confirm(plan, ctx, values, io, say);
-      if (answer !== true) {
-        if (json) printJson({ result: null, lines: [answer], refusal: answer });
-        return fail(answer);
-      }
-    }
-
     const user = target.kc.getCurrentUser()?.name ?? 'unknown';
     const service = new ActionService(target.kc, { context: conn.context, user, dryRun, ...(io.stateDir ? { dir: io.stateDir } : {}) });
-    const progress = progressWriter(out, io.isTTY && !json);
-    const abort = new AbortController();
-    const onSigint = () => abort.abort();
-    process.once('SIGINT', onSigint);
-    let report;
+    const pair = !dryRun && cmd.mutates && ctx.releaseKey ? new HeadlessPair(target.kc, { user, context: conn.context, auditLog: service.auditLog }, ctx.releaseKey, pairing) : undefined;
     try {
-      report = await service.run(plan, { onProgress: progress.line, signal: abort.signal, ...(ctx.override ? { override: ctx.override } : {}) });
+      const early = await pair?.check();
+      if (early) return refused(early);
+      if (!dryRun) {
+        const answer = await confirm(plan, ctx, values, io, say);
+        if (answer !== true) {
+          if (json) printJson({ result: null, lines: [answer], refusal: answer });
+          return fail(answer);
+        }
+      }
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.once('SIGINT', onSigint);
+      let report;
+      const progress = progressWriter(out, io.isTTY && !json);
+      try {
+        const claimed = await pair?.claim();
+        if (claimed && !claimed.ok) return refused(claimed.refusal);
+        for (const n of claimed?.notes ?? []) io.stderr.write(`cutover ${cmd.name}: ${n}\n`);
+        const override = [ctx.override, claimed?.override].filter(Boolean).join('; ');
+        if (pair && pairing.graceMs > 0) {
+          say(`fires in ${Math.round(pairing.graceMs / 1000)} s (Ctrl-C cancels; the countdown shows on the driver Lease): ${plan.title}`);
+          if ((await pair.grace({ action: plan.action, title: plan.title }, abort.signal)) === 'cancelled') return refused('cancelled in the cancel window');
+        }
+        report = await service.run(plan, { onProgress: progress.line, signal: abort.signal, ...(override ? { override } : {}) });
+      } finally {
+        process.off('SIGINT', onSigint);
+        progress.end();
+      }
+      for (const l of report.lines) say(l);
+      if (report.auditError) io.stderr.write(`cutover ${cmd.name}: warning: ${report.auditError}\n`);
+      if (!report.result.ok && report.result.rollback?.length) say(restoreHint(report.result));
+      if (json) printJson({ result: report.result, lines: report.lines, ...(report.auditError ? { auditError: report.auditError } : {}) });
+      // The lock stays held through the guard's watch window: its rollback is this run's to make.
+      if (report.result.ok && guarded && !report.result.dryRun) return await watchAfter(target.kc, conn.namespace!, guarded, service, say);
+      return report.result.ok ? 0 : 1;
     } finally {
-      process.off('SIGINT', onSigint);
-      progress.end();
+      await pair?.stop();
     }
-    for (const l of report.lines) say(l);
-    if (report.auditError) io.stderr.write(`cutover ${cmd.name}: warning: ${report.auditError}\n`);
-    if (!report.result.ok && report.result.rollback?.length) say(restoreHint(report.result));
-    if (json) printJson({ result: report.result, lines: report.lines, ...(report.auditError ? { auditError: report.auditError } : {}) });
-    if (report.result.ok && guarded && !report.result.dryRun) return await watchAfter(target.kc, conn.namespace!, guarded, service, say);
-    return report.result.ok ? 0 : 1;
   } finally {
     await target.sim?.stop();
   }

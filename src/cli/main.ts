@@ -15,6 +15,8 @@ import { runHistory, runUndo } from './undo.js';
 import { runSim } from './sim.js';
 import { runStatus } from './status.js';
 import { runGuard } from './guard.js';
+import { COCKPIT_PAIR_OPTIONS, cockpitPairFlags } from './pair.js';
+import type { PairOptions } from '../engine/controller.js';
 
 export const HELP = `cutover: a terminal cockpit for zero-downtime Kubernetes releases
 
@@ -23,6 +25,9 @@ Usage:
                                          open the cockpit (--demo: on an embedded simulated cluster;
                                          --readonly: no release keys; --dry-run: every action is a
                                          server-side dry run; --steps: the canary ladder of + and -)
+          [--grace 5s] [--lock-seconds 60] [--freeze-config FILE]
+                                         steering as a pair: the cancel window before an action fires,
+                                         the driver lock's lifetime, recurring freeze windows
   cutover status [NAME] [-o json|yaml|wide|name] [--watch]
                                          print releases, budgets, verdicts and the checklist
   cutover sim [--port N] [--scenario NAME] [--speed X] [--pods N]
@@ -71,6 +76,8 @@ export interface CockpitLaunch {
   dryRun: boolean;
   /** The canary ladder for + and - (--steps). */
   steps?: number[];
+  /** Steering as a pair: --grace, --lock-seconds, --freeze-config. */
+  pair?: Partial<PairOptions>;
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -101,7 +108,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 };
 
 /** The cockpit's own flags (no command word). */
-const COCKPIT_OPTIONS = { ...CONNECT_OPTIONS, readonly: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, steps: { type: 'string' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } } as const;
+const COCKPIT_OPTIONS = { ...CONNECT_OPTIONS, readonly: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, steps: { type: 'string' }, ...COCKPIT_PAIR_OPTIONS, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean' } } as const;
 /** Options that may stand before the command word; only their values must be known to find it. */
 const LEADING_OPTIONS = { ...COCKPIT_OPTIONS, ...OUTPUT_OPTIONS } as const;
 const flagNames = (options: Record<string, { type: string; short?: string }>, type?: string) =>
@@ -160,7 +167,8 @@ export async function main(argv: string[]): Promise<number | CockpitLaunch> {
     if (typeof parsed === 'string') throw new UsageError(`--steps: ${parsed}`);
     steps = parsed;
   }
-  return { target: await resolveTarget(values, { preflight: false }), readonly: values.readonly ?? false, dryRun: values['dry-run'] ?? false, ...(steps ? { steps } : {}) };
+  const pair = cockpitPairFlags(values);
+  return { target: await resolveTarget(values, { preflight: false }), readonly: values.readonly ?? false, dryRun: values['dry-run'] ?? false, ...(steps ? { steps } : {}), pair };
 }
 
 /** Prints any error as one line (see formatError) and returns the exit code. */

@@ -11,6 +11,7 @@ import { deploymentView, type TrackedHistory } from './deployments.js';
 import { eventsAbout, indexEvents } from './events.js';
 import { jobViews, type JobView } from './jobs.js';
 import { isServing, releaseOrder, releaseView, type ReleaseView } from './releases.js';
+import { indexAuditEvents, leasesByNamespace, pairView, type PairMemo } from './pair.js';
 import { namespaceTraffic, type ServiceView, type TrafficMemo } from './services.js';
 import { groupBy, nameOf, nsOf, sameInputs, uidOf } from './util.js';
 import { indexPods, type ReleaseEvents } from './memo.js';
@@ -21,6 +22,7 @@ export { eventTime } from './events.js';
 export { MIGRATION_LABEL, type JobView } from './jobs.js';
 export { podStatusText, type PodRow } from './pods.js';
 export type { ReleaseCounts, ReleaseView } from './releases.js';
+export type { DriverView, PairView, TimelineEntry } from './pair.js';
 export type { ServiceView } from './services.js';
 export type { ReleasePhase, ReleaseVerdict, VerdictLevel } from '../model/index.js';
 
@@ -67,6 +69,9 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
   const servicesByNs = groupBy(snap.services, nsOf);
   const slicesByNs = groupBy(snap.endpointslices, nsOf);
   const pdbsByNs = groupBy(snap.poddisruptionbudgets, nsOf);
+  const leasesByNs = leasesByNamespace(snap.leases);
+  const audit = indexAuditEvents(snap.events, memo.audit);
+  const nextPairs = new Map<string, PairMemo>();
 
   const releases: ReleaseView[] = [];
   const services: ServiceView[] = [];
@@ -106,7 +111,24 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
       const was = memo.releaseEvents.get(key);
       const events = was && was.index === eventIndex && sameInputs(was.uids, uids) ? was : { index: eventIndex, uids, events: eventsAbout(uids, eventIndex) };
       nextReleaseEvents.set(key, events);
-      releases.push(releaseView(ns, release, views, service, serviceTraffic, syncing, events.events, now));
+      const view = releaseView(ns, release, views, service, serviceTraffic, syncing, events.events, now);
+      const names = releaseOrder(release);
+      const pair = pairView(
+        {
+          namespace: ns,
+          release: release.name,
+          objects: release.service ? [...names, release.service] : names,
+          leases: leasesByNs.get(ns) ?? [],
+          pods: names.flatMap((n) => podsOfDeployment.get(n) ?? []),
+          deployments: deployments.filter((d) => names.includes(nameOf(d))),
+          replicaSets: names.flatMap((n) => rsOfDeployment.get(n) ?? []),
+          audit,
+          now,
+        },
+        memo.pairs.get(view.key),
+      );
+      nextPairs.set(view.key, pair.memo);
+      releases.push({ ...view, ...pair.view });
     }
   }
 
@@ -115,5 +137,7 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
   memo.events = eventIndex;
   memo.pods = podIndex;
   memo.releaseEvents = nextReleaseEvents;
+  memo.audit = audit;
+  memo.pairs = nextPairs;
   return { releases, services, jobs: jobViews(snap.jobs), events: eventIndex.newest, syncing };
 }

@@ -7,6 +7,7 @@ import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { controllerRef } from '../model/index.js';
 import type { TrackedHistory } from './deployments.js';
 import type { EventIndex } from './events.js';
+import type { AuditEventIndex, PairMemo } from './pair.js';
 import type { TrafficMemo } from './services.js';
 import { groupBy, nameOf, nsOf } from './util.js';
 
@@ -47,4 +48,7 @@ export class DeriveMemo {
   pods?: PodIndex;
   /** By namespace/release name. */
   releaseEvents: ReadonlyMap<string, ReleaseEvents> = new Map();
+  audit?: AuditEventIndex;
+  /** By release key: leaders seen last and their hand-offs so far. */
+  pairs: ReadonlyMap<string, PairMemo> = new Map();
 }

@@ -13,6 +13,7 @@ import {
   type TrafficState,
 } from '../model/index.js';
 import type { DeploymentView } from './deployments.js';
+import type { PairView } from './pair.js';
 
 export interface ReleaseCounts {
   desired: number;
@@ -21,7 +22,7 @@ export interface ReleaseCounts {
   available: number;
 }
 
-export interface ReleaseView {
+export interface ReleaseView extends Partial<PairView> {
   /** namespace/kind/name */
   key: string;
   namespace: string;

@@ -5,6 +5,7 @@ import type {
   V1Deployment,
   V1EndpointSlice,
   V1Job,
+  V1Lease,
   V1Pod,
   V1PodDisruptionBudget,
   V1ReplicaSet,
@@ -23,6 +24,8 @@ export interface Snapshot {
   cronjobs: V1CronJob[];
   poddisruptionbudgets: V1PodDisruptionBudget[];
   events: CoreV1Event[];
+  /** Driver locks of releases and the apps' own leader Leases. */
+  leases: V1Lease[];
 }
 
 export const emptySnapshot = (): Snapshot => ({
@@ -35,6 +38,7 @@ export const emptySnapshot = (): Snapshot => ({
   cronjobs: [],
   poddisruptionbudgets: [],
   events: [],
+  leases: [],
 });
 
 export const SNAPSHOT_KINDS = [
@@ -47,6 +51,7 @@ export const SNAPSHOT_KINDS = [
   'cronjobs',
   'poddisruptionbudgets',
   'events',
+  'leases',
 ] as const satisfies readonly (keyof Snapshot)[];
 
 export type Versions = Partial<Record<keyof Snapshot, number>>;

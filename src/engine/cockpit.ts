@@ -12,7 +12,8 @@ import { snapshotOf, type Versions } from '../derive/snapshot.js';
 import { checkNamespace } from '../kube/namespaces.js';
 import { createCockpitStore, initialUi, type CockpitStore, type Notice } from '../store/state.js';
 import { expireNotice, NOTICE_TTL_MS } from '../store/ui.js';
-import { ActionController } from './controller.js';
+import { ActionController, type PairOptions } from './controller.js';
+import { driverIdentity } from '../kube/lease.js';
 import { GuardEngine, type EngineClock } from './guards.js';
 import type { GuardSettings } from '../actions/guard.js';
 import type { ActionKey, DialogInput } from '../store/actionState.js';
@@ -34,6 +35,8 @@ export interface CockpitOptions {
   stateDir?: string;
   /** Skip the SelfSubjectAccessReviews at connect. */
   skipAccessCheck?: boolean;
+  /** Steering as a pair: lock duration, cancel window, freeze rules; identity defaults to the kubeconfig user @ this host. */
+  pair?: Partial<PairOptions>;
   /** Metric guards: thresholds, interval, watch window, source (default: pod scrape, 10 s, 5 min). */
   guard?: Partial<GuardSettings>;
   /** Seconds of warning before an automatic rollback, in ms (default 10 s). */
@@ -57,6 +60,8 @@ export interface Intents {
   act?(action: ActionKey, releaseKey: string | undefined, side?: string): void;
   /** A key inside the open action dialog. */
   dialog?(input: DialogInput): void;
+  /** `T`: take over driving the release (a typed reason, audited). */
+  takeOver?(releaseKey: string | undefined): void;
   /** Cancels the countdown of an automatic rollback (the guard keeps its figures). */
   cancelRollback?(): void;
 }
@@ -83,6 +88,8 @@ export class Cockpit implements Intents {
   /** Samples the metric guards of the releases that matter and rolls back a breached change. */
   readonly guards: GuardEngine;
   onQuit: () => void = () => {};
+  /** A flush when the next driver lock runs out: nothing else may change then. */
+  private expiryTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: CockpitOptions) {
     this.now = opts.now ?? Date.now;
@@ -123,6 +130,7 @@ export class Cockpit implements Intents {
   async stop(): Promise<void> {
     clearTimeout(this.noticeTimer);
     this.scheduler.stop();
+    clearTimeout(this.expiryTimer);
     await this.guards.stop();
     await this.actions.stop();
     await this.watch?.stop();
@@ -135,6 +143,11 @@ export class Cockpit implements Intents {
 
   dialog(input: DialogInput): void {
     this.actions.key(input);
+  }
+
+  takeOver(releaseKey: string | undefined): void {
+    if (this.opts.readonly) return;
+    this.actions.takeOver(releaseKey);
   }
 
   cancelRollback(): void {
@@ -151,6 +164,7 @@ export class Cockpit implements Intents {
       refresh: () => this.refresh(),
       notify: (text, level) => this.notify(text, level),
       now: this.now,
+      ...(this.opts.readonly ? {} : { pair: { identity: driverIdentity(this.opts.kc.getCurrentUser()?.name ?? (this.conn.user || 'unknown')), ...this.opts.pair } }),
       guardReading: (key) => this.guards.reading(key),
       onRan: (request, result) => this.guards.afterAction(request, result.plan.title),
     });
@@ -172,7 +186,8 @@ export class Cockpit implements Intents {
       }
       this.restart(() => {
         this.conn = next;
-        // The audit names the context; the journal of undoable actions belongs to the old one.
+        // The audit names the context; the journal of undoable actions belongs to the old one (and its locks go).
+        void this.actions.stop();
         this.actions = this.newController();
       });
       this.notify(`context ${context}`);
@@ -234,6 +249,15 @@ export class Cockpit implements Intents {
     }
     const view = deriveViewModel(snapshot, this.memo, now, { synced, observedSince: this.observedSince });
     this.store.setState({ snapshot, view, now, flushes: prev.flushes + 1, health: watch.health });
+    this.flushAtExpiry(view.releases, now);
+  }
+
+  private flushAtExpiry(releases: readonly { driver?: { expiresAt?: Date } }[], now: number): void {
+    clearTimeout(this.expiryTimer);
+    const next = Math.min(...releases.map((r) => r.driver?.expiresAt?.getTime() ?? Infinity));
+    if (!Number.isFinite(next)) return;
+    this.expiryTimer = setTimeout(() => this.scheduler.markDirty(), Math.max(0, next - now) + 50);
+    this.expiryTimer.unref?.();
   }
 
   private restart(change: () => void): void {

@@ -6,14 +6,16 @@
  *
  *   key -> [prompt | revision picker] -> plan -> confirm (prod: type the Deployment or Service name)
  *       |-> refused (gate: `!` + a reason re-plans with an audited override)
- *   confirm -> running (progress, Job state + log tail for migrations; Esc stops waiting) -> result
+ *   confirm -> [claim the driver lock: refused while a partner drives (`T` takes over, audited) or
+ *              during a freeze (`!` + a reason, audited)] -> [cancel window: Esc cancels]
+ *           -> running (progress, Job state + log tail for migrations; Esc stops waiting) -> result
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describeRef } from '../actions/client.js';
 import { notWritten, restoreCommands, rollbackPlan } from '../actions/execute.js';
 import { migrationLogTail } from '../actions/migrate.js';
 import { GUARD_REFUSAL, type GuardReading } from '../actions/guard.js';
-import { confirmTarget, disabledReason, keyWord, planAction, REGISTRY, type ActionKey, type ActionRequest } from '../actions/registry.js';
+import { confirmTarget, disabledReason, keyWord, mutates, planAction, REGISTRY, type ActionKey, type ActionRequest } from '../actions/registry.js';
 import { listRevisions } from '../actions/revisions.js';
 import { ActionService, type RunReport } from '../actions/service.js';
 import type { PlanInput } from '../actions/state.js';
@@ -24,6 +26,8 @@ import { isProductionContext } from '../kube/config.js';
 import type { ActionsState, Dialog, DialogInput } from '../store/actionState.js';
 import type { ReleaseView } from '../derive/derive.js';
 import type { CockpitStore, Notice } from '../store/state.js';
+import type { RecurringFreeze } from '../model/freeze.js';
+import { DriverService, drivenText, mayActRefusal, type MayAct } from './driver.js';
 
 export interface ControllerOptions {
   store: CockpitStore;
@@ -40,20 +44,49 @@ export interface ControllerOptions {
   now?: () => number;
   /** How often a running migration's log tail is re-read (ms). */
   logPollMs?: number;
+  /** Steering as a pair: the driver lock, freezes and the cancel window (off with --readonly). */
+  pair?: PairOptions;
   /** The release's latest metric figures, for guarded actions (the guard engine's). */
   guardReading?: (releaseKey: string) => GuardReading | undefined;
   /** After a run that wrote something (the guard engine opens its watch window). */
   onRan?: (request: ActionRequest, result: ActionResult) => void;
 }
 
+export interface PairOptions {
+  /** `user@host` (kube/lease.ts driverIdentity). */
+  identity: string;
+  /** How long a lock lives without renewal (default 60 s). */
+  lockSeconds?: number;
+  /** The cancel window between confirm and fire (default 0). */
+  graceMs?: number;
+  /** Recurring freeze windows (--freeze-config). */
+  freezeRules?: readonly RecurringFreeze[];
+}
+
+const COCKPIT_HOW = { takeOver: 'T takes over (type a reason; audited as an Event on the release)', freezeOverride: '! overrides it with a typed reason (audited)' };
+
 const PROGRESS_LINES = 6;
 /** How long quitting waits for a stopped action to record what it wrote. */
 const STOP_WAIT_MS = 5000;
 const LOG_LINES = 8;
 
+/** The Job a migration plan creates. */
+function migrationJob(plan: Plan): string | undefined {
+  const create = plan.steps.find((s) => s.kind === 'create');
+  return plan.action === 'migrate' && create ? create.target.name : undefined;
+}
+
 const isGuardRefusal = (plan: Plan): boolean => (plan.refusal ?? '').startsWith(GUARD_REFUSAL);
 /** A refusal an override with a typed reason lifts: the migration gate, the metric guard. */
 export const isGateRefusal = (plan: Plan): boolean => /migration gate closed/.test(plan.refusal ?? '') || isGuardRefusal(plan);
+
+/** true when the promise settled (either way) within ms, false when the time ran out first. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([p.then(() => true, () => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return settled;
+}
 
 export class ActionController {
   readonly service: ActionService;
@@ -62,6 +95,8 @@ export class ActionController {
   private abort?: AbortController;
   private logTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  /** The driver lock, freezes and the cancel window; undefined when not steering as a pair. */
+  readonly driver?: DriverService;
   /** Quit was forced while an action ran: what it did, for the lines printed on exit. */
   private interrupted?: { plan: Plan; report?: RunReport; error?: string; progress?: string[] };
   private forcing = false;
@@ -76,7 +111,20 @@ export class ActionController {
       dryRun: opts.dryRun ?? false,
       ...(opts.stateDir ? { dir: opts.stateDir } : {}),
     });
-    this.set({ dryRun: this.service.dryRun });
+    this.set({ dryRun: this.service.dryRun, ...(opts.pair ? { identity: opts.pair.identity } : {}) });
+    const pair = opts.pair;
+    if (pair)
+      this.driver = new DriverService({
+        kc: opts.kc,
+        identity: pair.identity,
+        user: opts.kc.getCurrentUser()?.name ?? (c.user || 'unknown'),
+        context: c.context,
+        now: this.now,
+        auditLog: this.service.auditLog,
+        ...(pair.lockSeconds ? { durationSeconds: pair.lockSeconds } : {}),
+        ...(pair.freezeRules ? { freezeRules: pair.freezeRules } : {}),
+        onLost: (key, by) => this.notify(`you no longer drive ${key.split('/').at(-1)}: ${by ? `${by} took over` : 'the lock was lost'}`, 'warn'),
+      });
   }
 
   get state(): ActionsState {
@@ -128,6 +176,8 @@ export class ActionController {
       return;
     }
     const request: ActionRequest = { key, releaseKey: release.key, ...(side ? { side } : {}) };
+    const holder = this.partnerDriving(release);
+    if (holder && mutates(key)) return this.refuseDriven(request, release, holder.holder, holder.since);
     const target = actionTarget(release, side);
     const prompt = spec.prompt;
     if (prompt && (prompt.applies?.(release) ?? true)) {
@@ -193,6 +243,18 @@ export class ActionController {
         if (input.type === 'confirm') return this.execute(d.plan, d.request);
         return;
       case 'refused':
+        if (input.type === 'takeOver' && d.drivenBy) return this.takeOver(this.releaseKeyOf(d.plan, d.request), d.request);
+        if (input.type === 'override' && d.overridable && d.frozen) {
+          return this.open({
+            kind: 'prompt',
+            purpose: 'freeze-override',
+            request: d.request,
+            title: `override the freeze for: ${d.plan.title}`,
+            label: 'reason',
+            text: '',
+            hint: 'type why (recorded in the audit log and the Event); Enter re-plans, Esc cancels',
+          });
+        }
         if (input.type === 'override' && d.overridable) {
           return this.open({
             kind: 'prompt',
@@ -205,6 +267,16 @@ export class ActionController {
           });
         }
         if (input.type === 'cancel' || input.type === 'close' || input.type === 'confirm') return this.close();
+        return;
+      case 'takeover':
+        if (d.busy) return;
+        if (input.type === 'cancel') return this.close();
+        if (input.type === 'text') return this.open({ ...d, text: d.text + input.text, error: undefined });
+        if (input.type === 'backspace') return this.open({ ...d, text: [...d.text].slice(0, -1).join(''), error: undefined });
+        if (input.type === 'confirm') return this.submitTakeOver(d);
+        return;
+      case 'grace':
+        if (input.type === 'cancel') this.abort?.abort();
         return;
       case 'running':
         if (input.type === 'cancel' && d.quitAsked) return this.open({ ...d, quitAsked: false });
@@ -220,8 +292,40 @@ export class ActionController {
     }
   }
 
+  /**
+   * `T`: take over driving a release (a typed reason; audited as an Event on the release). From a
+   * refusal, `then` is the refused request, planned again once the lock is ours.
+   */
+  takeOver(releaseKey: string | undefined, then?: ActionRequest): void {
+    if (!this.driver) return this.notify('T: taking over needs the driver lock, which is off here (--readonly)', 'warn');
+    const release = this.release(releaseKey);
+    if (!release) return this.notify('T: no release under the cursor', 'warn');
+    const holder = this.partnerDriving(release)?.holder;
+    if (!holder && !then) return this.notify(`T: nobody else drives ${release.name}; the first action you run takes the lock`);
+    this.open({ kind: 'takeover', releaseKey: release.key, release: release.name, ...(holder ? { holder } : {}), text: '', ...(then ? { then } : {}) });
+  }
+
+  private submitTakeOver(d: Extract<Dialog, { kind: 'takeover' }>): void {
+    const reason = d.text.trim();
+    if (!reason) return this.open({ ...d, error: 'type why you take over (recorded in the Event on the release); Esc cancels' });
+    this.open({ ...d, busy: true });
+    this.running = (async () => {
+      let may: MayAct;
+      try {
+        may = await this.driver!.takeOver(d.releaseKey, reason);
+      } catch (err) {
+        return this.open({ ...d, busy: false, error: (err as Error).message });
+      }
+      if (!may.ok) return this.open({ ...d, busy: false, error: may.reason === 'driven' ? `${drivenText(may.drivenBy, may.since)} again: try again` : may.why });
+      this.notify(`you drive ${d.release} now${d.holder ? ` (taken over from ${d.holder}; audited)` : ''}${may.note ? `; ${may.note}` : ''}`, may.note ? 'warn' : 'info');
+      this.opts.refresh?.();
+      if (d.then) this.plan(d.then);
+      else this.close();
+    })();
+  }
+
   close(): void {
-    if (this.dialog?.kind === 'running') return;
+    if (this.dialog?.kind === 'running' || this.dialog?.kind === 'grace') return;
     this.stopLogs();
     this.set({ dialog: null });
   }
@@ -268,15 +372,58 @@ export class ActionController {
     const text = d.text.trim();
     if (!text) return this.open({ ...d, error: `type a ${d.label} first (Esc cancels)` });
     if (d.purpose === 'override') return this.plan({ ...d.request, override: text });
+    if (d.purpose === 'freeze-override') return this.plan({ ...d.request, freezeOverride: text });
     const problem = REGISTRY[d.request.key].prompt?.check(text);
     if (problem) return this.open({ ...d, error: problem });
     return this.plan({ ...d.request, value: text });
   }
 
-  /** Runs a confirmed plan; progress and the result go into the store. */
+  /**
+   * A confirmed plan: a mutation claims the driver lock first (refused while someone else drives,
+   * or during a freeze unless overridden), waits out the cancel window, then runs.
+   */
   private execute(plan: Plan, request: ActionRequest): void {
-    const create = plan.steps.find((s) => s.kind === 'create');
-    const job = plan.action === 'migrate' && create ? create.target.name : undefined;
+    const releaseKey = this.releaseKeyOf(plan, request);
+    if (!this.driver || this.service.dryRun || !mutates(request.key) || !releaseKey) return this.fire(plan, request);
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    const job = migrationJob(plan);
+    this.open({ kind: 'running', plan, dryRun: false, progress: ['checking the driver lock and freezes'], started: this.now(), ...(job ? { job } : {}) });
+    this.running = (async () => {
+      const may = await this.driver!.claim(releaseKey, request.freezeOverride ? { freezeOverride: request.freezeOverride } : {}).catch(
+        (err): MayAct => ({ ok: true, lock: 'advisory', note: `cannot check the driver lock: ${(err as Error).message}` }),
+      );
+      if (!may.ok) {
+        this.abort = undefined;
+        const refused = refuse({ action: plan.action, title: plan.title, namespace: plan.namespace, subject: plan.subject }, mayActRefusal(may, COCKPIT_HOW));
+        return this.open({ kind: 'refused', request, plan: refused, overridable: may.reason === 'frozen', ...(may.reason === 'frozen' ? { frozen: true } : { drivenBy: may.drivenBy }) });
+      }
+      if (may.note) this.notify(may.note, 'warn');
+      const override = [request.override, may.freezeOverridden && `freeze: ${may.freezeOverridden}`].filter(Boolean).join('; ');
+      const graceMs = this.opts.pair?.graceMs ?? 0;
+      if (graceMs > 0 && !signal.aborted) {
+        this.open({ kind: 'grace', plan, request, fireAt: this.now() + graceMs });
+        const outcome = await this.driver!.grace(releaseKey, graceMs, { action: plan.action, title: plan.title }, signal);
+        if (outcome === 'cancelled') {
+          this.abort = undefined;
+          this.set({ dialog: null });
+          this.notify(`cancelled in the cancel window: ${plan.title}; nothing was changed`);
+          return;
+        }
+      } else if (signal.aborted) {
+        this.abort = undefined;
+        this.set({ dialog: null });
+        this.notify(`cancelled: ${plan.title}; nothing was changed`);
+        return;
+      }
+      this.fire(plan, { ...request, ...(override ? { override } : {}) });
+      await this.running;
+    })();
+  }
+
+  /** Runs a plan now; progress and the result go into the store. */
+  private fire(plan: Plan, request: ActionRequest): void {
+    const job = migrationJob(plan);
     const dryRun = this.service.dryRun;
     this.abort = new AbortController();
     this.open({ kind: 'running', plan, dryRun, progress: [], started: this.now(), ...(job ? { job } : {}) });
@@ -399,23 +546,41 @@ export class ActionController {
   }
 
   /**
-   * Stops a running wait (the writes made stay) and timers; for quitting. Waits for the run to
-   * record what it did, but not for an API server that does not answer (STOP_WAIT_MS).
+   * Stops a running wait (the writes made stay) and timers, and gives up the driver locks; for
+   * quitting. Waits for the run to record what it did, but not for an API server that does not
+   * answer (STOP_WAIT_MS; an unreleased lock runs out by itself).
    */
   async stop(): Promise<void> {
     this.abort?.abort();
     this.stopLogs();
-    if (!this.running) return;
-    let timer: NodeJS.Timeout | undefined;
-    const settled = await Promise.race([
-      this.running.then(() => true, () => true),
-      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_WAIT_MS))),
-    ]);
-    clearTimeout(timer);
-    const d = this.dialog;
-    if (!settled && this.forcing && !this.interrupted && d?.kind === 'running') {
-      this.interrupted = { plan: d.plan, error: `the API server did not answer within ${STOP_WAIT_MS / 1000} s, so cutover cannot tell what was written`, progress: d.progress };
+    if (this.running) {
+      const settled = await within(this.running, STOP_WAIT_MS);
+      const d = this.dialog;
+      if (!settled && this.forcing && !this.interrupted && d?.kind === 'running') {
+        this.interrupted = { plan: d.plan, error: `the API server did not answer within ${STOP_WAIT_MS / 1000} s, so cutover cannot tell what was written`, progress: d.progress };
+      }
     }
+    if (this.driver) await within(this.driver.stop(), STOP_WAIT_MS);
+  }
+
+  /** Someone else's live driver lock on the release, as the watched Lease says. */
+  private partnerDriving(release: ReleaseView): { holder: string; since?: Date } | undefined {
+    const d = release.driver;
+    const identity = this.opts.pair?.identity;
+    if (!d || !identity || d.holder === identity) return undefined;
+    return d.expiresAt && d.expiresAt.getTime() <= this.now() ? undefined : d;
+  }
+
+  private refuseDriven(request: ActionRequest, release: ReleaseView, holder: string, since: Date | undefined): void {
+    const plan = refuse({ action: 'undo-action', title: `${keyWord(request.key)} on ${release.name}`, namespace: release.namespace, subject: release.name }, `${drivenText(holder, since)}: ${COCKPIT_HOW.takeOver}`);
+    this.open({ kind: 'refused', request, plan, overridable: false, drivenBy: holder });
+  }
+
+  /** The release a plan acts on: the request's, else (undo of the last action) the release named by the plan's subject. */
+  private releaseKeyOf(plan: Plan, request: ActionRequest): string | undefined {
+    if (request.releaseKey) return request.releaseKey;
+    const releases = this.store.getState().view.releases.filter((r) => r.namespace === plan.namespace);
+    return (releases.find((r) => r.name === plan.subject) ?? releases.find((r) => r.deployments.some((d) => d.name === plan.subject)))?.key;
   }
 
   private release(key: string | undefined): ReleaseView | undefined {

@@ -11,6 +11,7 @@ import type { ObjectRef } from '../actions/types.js';
 import { apiMessage, statusCode } from '../kube/errors.js';
 import { DRIVER_LOCK_SECONDS, DriverLease, liveHolder, type DriverLock, type LockOutcome } from '../kube/lease.js';
 import { FREEZE_ANNOTATION, freezeAt, type FreezeVerdict, type RecurringFreeze } from '../model/freeze.js';
+import { clockTime } from '../model/verdict.js';
 
 /** `namespace/kind/name`, as ReleaseView.key. */
 export interface ReleaseRef {
@@ -37,6 +38,15 @@ export type MayAct =
   | { ok: true; lock: 'held' | 'free' | 'advisory'; note?: string; /** The freeze this action overrides (for its audit record). */ freezeOverridden?: string }
   | { ok: false; reason: 'driven'; drivenBy: string; since?: Date; lock: DriverLock }
   | { ok: false; reason: 'frozen'; why: string; until?: Date };
+
+/** `driven by alice@host since 14:02` */
+export const drivenText = (holder: string, since: Date | undefined): string => `driven by ${holder}${since ? ` since ${clockTime(since.getTime()).slice(0, 5)}` : ''}`;
+
+/** The line a refused claim reads as, with what the user may do. */
+export function mayActRefusal(may: Extract<MayAct, { ok: false }>, how: { takeOver: string; freezeOverride: string }): string {
+  if (may.reason === 'driven') return `${drivenText(may.drivenBy, may.since)}: ${how.takeOver}`;
+  return `frozen: ${may.why}${may.until ? ` (until ${may.until.toISOString()})` : ''}; ${how.freezeOverride}`;
+}
 
 export interface DriverServiceOptions {
   kc: KubeConfig;

@@ -2,6 +2,7 @@
 import {
   AppsV1Api,
   BatchV1Api,
+  CoordinationV1Api,
   CoreV1Api,
   DiscoveryV1Api,
   PolicyV1Api,
@@ -10,7 +11,7 @@ import {
   type KubernetesObject,
 } from '@kubernetes/client-node';
 
-export const WATCHED_KINDS = ['deployments', 'replicasets', 'pods', 'services', 'endpointslices', 'jobs', 'cronjobs', 'poddisruptionbudgets', 'events'] as const;
+export const WATCHED_KINDS = ['deployments', 'replicasets', 'pods', 'services', 'endpointslices', 'jobs', 'cronjobs', 'poddisruptionbudgets', 'events', 'leases'] as const;
 export type WatchedKind = (typeof WATCHED_KINDS)[number];
 
 const PREFIX: Record<WatchedKind, string> = {
@@ -23,6 +24,7 @@ const PREFIX: Record<WatchedKind, string> = {
   cronjobs: '/apis/batch/v1',
   poddisruptionbudgets: '/apis/policy/v1',
   events: '/api/v1',
+  leases: '/apis/coordination.k8s.io/v1',
 };
 
 export function watchPath(kind: WatchedKind, namespace: string | undefined): string {
@@ -57,6 +59,10 @@ export function lister(kc: KubeConfig, kind: WatchedKind, namespace: string | un
       return pick(() => batch.listNamespacedJob({ namespace: ns! }), () => batch.listJobForAllNamespaces());
     case 'cronjobs':
       return pick(() => batch.listNamespacedCronJob({ namespace: ns! }), () => batch.listCronJobForAllNamespaces());
+    case 'leases': {
+      const coordination = kc.makeApiClient(CoordinationV1Api);
+      return pick(() => coordination.listNamespacedLease({ namespace: ns! }), () => coordination.listLeaseForAllNamespaces());
+    }
     case 'poddisruptionbudgets':
       return pick(() => policy.listNamespacedPodDisruptionBudget({ namespace: ns! }), () => policy.listPodDisruptionBudgetForAllNamespaces());
   }

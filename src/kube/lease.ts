@@ -49,7 +49,7 @@ export interface DriverLock {
 
 export type LockOutcome =
   | { ok: true; lock: DriverLock }
-  /** Someone else holds it; `raced` when they won a concurrent write (409) just now. */
+  /** Someone else holds it (a renewal: or held it since our last write); `raced` when they won a concurrent write (409) just now. */
   | { ok: false; reason: 'held'; lock: DriverLock; raced: boolean }
   /** This user may not read or write Leases here: the lock cannot be used (it is advisory). */
   | { ok: false; reason: 'forbidden'; message: string }
@@ -123,12 +123,21 @@ export interface DriverLeaseOptions {
   now?: () => number;
 }
 
+/** What a renewal's decision returns for a lock someone else held since our last write. */
+const LOST = Symbol('lost');
+
 /** One release's driver lock, seen from one cockpit. */
 export class DriverLease {
   readonly name: string;
   private readonly api: CoordinationV1Api;
   private readonly durationSeconds: number;
   private readonly now: () => number;
+  /**
+   * leaseTransitions as this cockpit last wrote the lock as its holder. A different count at a
+   * renewal means someone else held it meanwhile (a take-over, then maybe a release): lost, not
+   * ours to take back.
+   */
+  private heldAt?: number;
 
   constructor(
     kc: KubeConfig,
@@ -159,8 +168,17 @@ export class DriverLease {
     return this.write('take', (lease, holder) => (holder && holder !== this.identity ? undefined : this.held(lease, holder !== this.identity)));
   }
 
+  /**
+   * Keeps the lock: as acquire, except that a lock someone else held since our last write (taken
+   * over, then perhaps released before this renewal saw it) is reported lost (`held`, maybe with
+   * no holder) instead of taken back.
+   */
   renew(): Promise<LockOutcome> {
-    return this.acquire();
+    return this.write('renew', (lease, holder) => {
+      if (holder && holder !== this.identity) return undefined;
+      if (this.heldAt !== undefined && (lease.spec?.leaseTransitions ?? 0) !== this.heldAt) return LOST;
+      return this.held(lease, holder !== this.identity);
+    });
   }
 
   /** Takes the lock whoever holds it (the explicit, audited take-over). */
@@ -220,7 +238,7 @@ export class DriverLease {
    * A 409 means another write landed first (a partner, or our own renewal): read and decide again,
    * so a partner who took the lock meanwhile is reported as `held` with `raced`.
    */
-  private async write(what: string, decide: (lease: V1Lease, holder: string | undefined) => V1Lease | undefined): Promise<LockOutcome> {
+  private async write(what: string, decide: (lease: V1Lease, holder: string | undefined) => V1Lease | typeof LOST | undefined): Promise<LockOutcome> {
     const { namespace, release } = this.options;
     let raced = false;
     for (let attempt = 0; attempt < 5; attempt++) {
@@ -234,6 +252,7 @@ export class DriverLease {
         };
         const holder = current ? liveHolder(this.lockOf(current), this.now()) : undefined;
         const next = decide(base, holder);
+        if (next === LOST) return { ok: false, reason: 'held', lock: this.lockOf(base), raced };
         if (!next) {
           if (holder && holder !== this.identity) return { ok: false, reason: 'held', lock: this.lockOf(base), raced };
           return { ok: true, lock: this.lockOf(base) };
@@ -241,6 +260,7 @@ export class DriverLease {
         const written = current
           ? await this.api.replaceNamespacedLease({ name: this.name, namespace, body: next })
           : await this.api.createNamespacedLease({ namespace, body: next });
+        this.heldAt = written.spec?.holderIdentity === this.identity ? (written.spec.leaseTransitions ?? 0) : undefined;
         return { ok: true, lock: this.lockOf(written) };
       } catch (err) {
         if (statusCode(err) !== 409) return this.failure(what, err);

@@ -11,7 +11,7 @@ import type { AccessMap } from '../kube/access.js';
 
 export type { ActionKey, ActionRequest } from '../actions/registry.js';
 
-export type PromptPurpose = 'image' | 'replicas' | 'override';
+export type PromptPurpose = 'image' | 'replicas' | 'override' | 'freeze-override';
 
 export type Dialog =
   | { kind: 'prompt'; purpose: PromptPurpose; request: ActionRequest; title: string; label: string; text: string; hint: string; error?: string }
@@ -28,7 +28,20 @@ export type Dialog =
       typed: string;
       error?: string;
     }
-  | { kind: 'refused'; request: ActionRequest; plan: Plan; overridable: boolean }
+  | {
+      kind: 'refused';
+      request: ActionRequest;
+      plan: Plan;
+      overridable: boolean;
+      /** A freeze refused it (`!` asks for the override's reason); else the migration gate. */
+      frozen?: boolean;
+      /** Someone else drives the release (`T` takes over). */
+      drivenBy?: string;
+    }
+  /** Taking over the driver lock of a release: the reason is typed (audited); `then` re-plans the refused request. */
+  | { kind: 'takeover'; releaseKey: string; release: string; holder?: string; text: string; then?: ActionRequest; busy?: boolean; error?: string }
+  /** A confirmed action waiting out its cancel window (Esc cancels); published on the driver Lease for the partner. */
+  | { kind: 'grace'; plan: Plan; request: ActionRequest; fireAt: number }
   | {
       kind: 'running';
       plan: Plan;
@@ -65,6 +78,8 @@ export interface ActionsState {
   /** Per permission, from SelfSubjectAccessReviews at connect; undefined until answered. */
   access?: AccessMap;
   dryRun: boolean;
+  /** `user@host`: who this cockpit drives as. */
+  identity?: string;
 }
 
 export const initialActions = (dryRun = false): ActionsState => ({ dialog: null, dryRun });
@@ -77,5 +92,6 @@ export type DialogInput =
   | { type: 'backspace' }
   | { type: 'move'; to: number | 'top' | 'bottom' }
   | { type: 'override' }
+  | { type: 'takeOver' }
   | { type: 'rollback' }
   | { type: 'close' };

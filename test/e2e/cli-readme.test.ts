@@ -25,6 +25,7 @@ const SKIPPED: [RegExp, string][] = [
   [/^npm ci$/, 'replaces node_modules under the running suite; CI runs it as its first step'],
   [/^kubectl krew /, 'krew is not installed on this machine'],
   [/^npm run package$/, 'CI builds the standalone binary before the tests (.ci/run); release/ is used if present'],
+  [/^kubectl annotate ns shop cutover\.io\/freeze=/, "an example for the reader's own cluster (namespace shop); test/e2e/pair.test.ts sets the same annotation on the sim"],
 ];
 /** Commands that keep running: judged by their first sign of life. */
 const FIRST_FRAME = /^npm run demo$/;

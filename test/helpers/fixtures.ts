@@ -333,6 +333,7 @@ function buildSnapshot(step = 3): Snapshot {
     endpointslices: slices,
     jobs,
     cronjobs: [],
+    leases: [],
     poddisruptionbudgets: [pdb],
     events,
   };

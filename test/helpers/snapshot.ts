@@ -15,6 +15,7 @@ const RESOURCE: Record<keyof Snapshot, ResourceType> = {
   cronjobs: R.cronjobs,
   poddisruptionbudgets: R.pdbs,
   events: R.events,
+  leases: R.leases,
 };
 
 /** Every watched kind in the sim's store, in one namespace (or all namespaces when none is given). */

@@ -103,6 +103,25 @@ describe('the driver lock in a Lease', () => {
     assert.equal((await later.read())!.transitions, 3);
   });
 
+  test('a renewal that missed a take-over and its release reports the lock lost instead of taking it back', async () => {
+    const a = lock(alice, 'cart', A);
+    const b = lock(bob, 'cart', B);
+    assert.ok((await a.acquire()).ok);
+    assert.ok((await b.takeOver()).ok);
+    assert.ok((await b.release()).ok);
+    const lost = await a.renew();
+    assert.ok(!lost.ok && lost.reason === 'held' && lost.lock.holder === undefined, held(lost));
+    assert.equal(t.sim.store.get(R.leases, NS, 'cutover-driver-cart')!.spec.holderIdentity, undefined, 'still free');
+    // A lock of its own that ran out while nobody else took it (a sleeping laptop) is taken back.
+    let skew = 0;
+    const c = lock(alice, 'cart-2', A, { durationSeconds: 1, now: () => Date.now() + skew });
+    assert.ok((await c.acquire()).ok);
+    skew = 2_000;
+    assert.equal(held(await c.renew()), A);
+    // Explicitly acting again (acquire) takes a free lock whoever held it last.
+    assert.equal(held(await a.acquire()), A);
+  });
+
   test('the pending action of a cancel window is published on the Lease for the partner', async () => {
     const a = lock(alice, 'pay', A);
     const b = lock(bob, 'pay', B);

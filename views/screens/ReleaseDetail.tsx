@@ -5,15 +5,16 @@
 import React, { useMemo } from 'react';
 import { Box, Text } from 'ink';
 import type { V1ReplicaSet } from '@kubernetes/client-node';
-import type { DeploymentView, PodRow, ReleaseView } from '../../src/derive/derive.js';
+import type { DeploymentView, PodRow, ReleaseView, TimelineEntry } from '../../src/derive/derive.js';
 import { Gauge } from '../widgets/Gauge.js';
 import { Bar } from '../widgets/Bar.js';
 import { Table, type Column } from '../widgets/Table.js';
 import { Lines, LineView, seg, type Line } from '../widgets/Lines.js';
 import { bucketMin, sparkline } from '../widgets/Sparkline.js';
-import { budgetSpec, gaugeNote, KIND_WORD, revisionText, roleOf } from '../format.js';
+import { budgetSpec, driverText, gaugeNote, KIND_WORD, pendingText, revisionText, roleOf } from '../format.js';
+import { clockTime } from '../../src/model/verdict.js';
 import { age, ago } from '../text.js';
-import { CHECK_TONE, CHECK_WORD, ENDPOINT_TONE, GAUGE_TONE, GAUGE_WORD, ENDPOINT_WORD, podStatusTone, VERDICT_SYMBOL, VERDICT_TONE, useTone } from '../theme.js';
+import { CHECK_TONE, CHECK_WORD, ENDPOINT_TONE, GAUGE_TONE, GAUGE_WORD, ENDPOINT_WORD, podStatusTone, VERDICT_SYMBOL, VERDICT_TONE, useTone, type Tone } from '../theme.js';
 import { PANELS } from '../lists.js';
 import { eventLine } from './Events.js';
 import { MetricsPanel } from './MetricsPanel.js';
@@ -40,10 +41,12 @@ export function ReleaseDetail({ release, panel, cursor, width, height, now, guar
   // Title and tab bar take two lines; keep at least 4 lines for the panel.
   const full = 2 + blocks * perBlockFull + 4 <= height;
   const blockLines = full ? perBlockFull : 2;
-  const panelHeight = Math.max(0, height - 2 - blocks * blockLines);
+  const pair = pairLines(release, now);
+  const panelHeight = Math.max(0, height - 2 - pair.length - blocks * blockLines);
   return (
     <Box flexDirection="column" width={width} height={height}>
-      <Title release={release} width={width} />
+      <Title release={release} width={width} now={now} />
+      {pair.length ? <Lines lines={pair} width={width} height={pair.length} /> : null}
       {release.deployments.map((d) => (
         <DeploymentBlock key={d.uid} release={release} d={d} width={width} wide={wide} full={full} />
       ))}
@@ -53,8 +56,21 @@ export function ReleaseDetail({ release, panel, cursor, width, height, now, guar
   );
 }
 
-function Title({ release, width }: { release: ReleaseView; width: number }) {
+/** The action waiting out its cancel window, and the app's own leader Leases with their warnings. */
+function pairLines(release: ReleaseView, now: number): Line[] {
+  const lines: Line[] = [];
+  const pending = pendingText(release, now);
+  if (pending) lines.push([seg('⏳ ', 'warn', true), seg(pending, 'warn', true)]);
+  for (const l of release.leaders ?? []) {
+    const who = l.pod ? `${l.pod} rev ${l.revision ?? '?'}${l.onNewReplicaSet === undefined ? '' : l.onNewReplicaSet ? ' (new ReplicaSet)' : ' (old ReplicaSet)'}` : (l.holder ?? 'nobody');
+    lines.push([seg('leader ', 'muted'), seg(l.lease, 'accent'), seg(`: ${who}`), ...(l.warning ? [seg(`  ! ${l.warning}`, 'warn', true)] : [])]);
+  }
+  return lines;
+}
+
+function Title({ release, width, now }: { release: ReleaseView; width: number; now: number }) {
   const v = release.verdict;
+  const driver = driverText(release, now);
   const line: Line = [
     seg(release.name, undefined, true),
     seg(`  ${KIND_WORD[release.release.kind]}  ns ${release.namespace}`),
@@ -62,6 +78,7 @@ function Title({ release, width }: { release: ReleaseView; width: number }) {
     seg(release.trafficText ? `  ${release.trafficText}` : ''),
     seg('  '),
     seg(`${VERDICT_SYMBOL[v.level]} ${v.text}`, VERDICT_TONE[v.level], true),
+    seg(driver ? `  ${driver}` : '', 'accent', true),
   ];
   return <LineView line={line} width={width} />;
 }
@@ -212,6 +229,8 @@ function PodsPanel({ release, cursor, width, height, now }: { release: ReleaseVi
   return <Table rows={rows} rowKey={(p) => p.uid} columns={POD_COLUMNS} width={width} height={height} cursor={cursor} empty="no pods" />;
 }
 
+const TIMELINE_TONE: Record<TimelineEntry['kind'], Tone | undefined> = { action: undefined, failed: 'bad', 'take-over': 'warn', rollback: 'bad', 'hand-off': 'busy' };
+
 function TimelinePanel({ release, width, height, now }: { release: ReleaseView; width: number; height: number; now: number }) {
   const label = 12;
   const cells = Math.max(0, Math.min(120, width - label - 24));
@@ -250,6 +269,11 @@ function TimelinePanel({ release, width, height, now }: { release: ReleaseView; 
         seg(minE && minE.value === 0 ? ' OUTAGE' : '', 'bad', true),
       ]);
     }
+  }
+  const timeline = release.timeline ?? [];
+  if (timeline.length) {
+    lines.push([seg('pair timeline, newest first: actions of both cockpits, take-overs, rollbacks, leader hand-offs', undefined, true)]);
+    for (const e of timeline) lines.push([seg(`${clockTime(e.at)}  `, 'muted'), seg(e.who, 'accent'), seg(`  ${e.kind.padEnd(9)} `, TIMELINE_TONE[e.kind], e.kind !== 'action'), seg(e.text)]);
   }
   if (lines.length < height) lines.push([seg('available ▁..█ against desired, endpoints against their peak; _ is zero; each cell shows its lowest reading', 'muted')]);
   return <Lines lines={lines} width={width} height={height} />;

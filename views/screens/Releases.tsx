@@ -7,13 +7,17 @@ import React, { useMemo } from 'react';
 import type { ReleaseView } from '../../src/derive/derive.js';
 import { Table, type Column } from '../widgets/Table.js';
 import { VERDICT_SYMBOL, VERDICT_TONE } from '../theme.js';
-import { countsText, gaugeCell, idleCell, KIND_MARK, revisionText, shortStatus } from '../format.js';
+import { countsText, driverText, gaugeCell, idleCell, KIND_MARK, pendingText, revisionText, shortStatus } from '../format.js';
 import type { GuardView } from '../../src/store/guardState.js';
 import { guardCell } from './MetricsPanel.js';
 
 const NAMESPACE: Column<ReleaseView> = { id: 'ns', title: 'NAMESPACE', min: 7, max: 20, priority: 4, text: (r) => r.namespace };
 
-const COLUMNS: Column<ReleaseView>[] = [
+/** The rollout status, after who drives the release and the action waiting out its cancel window. */
+const statusText = (r: ReleaseView, now: number) =>
+  [pendingText(r, now), driverText(r, now), (r.primary.paused ? 'paused; ' : '') + shortStatus(r.primary.status.text)].filter(Boolean).join(' · ');
+
+const columns = (now: number): Column<ReleaseView>[] => [
   { id: 'name', title: 'NAME', min: 10, max: 32, priority: 0, text: (r) => r.name + KIND_MARK[r.release.kind] },
   { id: 'rev', title: 'REV', min: 6, max: 9, priority: 2, text: (r) => revisionText(r.primary) },
   { id: 'counts', title: 'D/U/R/A', min: 7, max: 15, priority: 3, text: (r) => countsText(r.counts) },
@@ -22,9 +26,8 @@ const COLUMNS: Column<ReleaseView>[] = [
   { id: 'unavail', title: 'UNAVAIL', min: 7, max: 15, priority: 1, text: (r) => gaugeCell(r, 'unavailable').text, tone: (r) => gaugeCell(r, 'unavailable').tone },
   { id: 'traffic', title: 'TRAFFIC', min: 8, max: 14, priority: 2, text: (r) => r.trafficText || '-' },
   { id: 'verdict', title: 'VERDICT', min: 12, max: 22, priority: 0, text: (r) => `${VERDICT_SYMBOL[r.verdict.level]} ${r.verdict.text}`, tone: (r) => VERDICT_TONE[r.verdict.level] },
-  { id: 'status', title: 'ROLLOUT STATUS', min: 12, priority: 5, flex: true, text: (r) => (r.primary.paused ? 'paused; ' : '') + shortStatus(r.primary.status.text) },
+  { id: 'status', title: 'ROLLOUT STATUS', min: 12, priority: 5, flex: true, text: (r) => statusText(r, now), tone: (r) => (pendingText(r, now) ? 'warn' : undefined) },
 ];
-const WITH_NAMESPACE = [COLUMNS[0], NAMESPACE, ...COLUMNS.slice(1)];
 
 /** The metric guard's state, after the verdict (only a breach is an alarm). */
 const guardColumn = (guards: Record<string, GuardView>): Column<ReleaseView> => ({
@@ -53,17 +56,23 @@ export interface ReleasesProps {
   filtered: boolean;
   /** The kinds releases depend on are still being listed: an empty list means nothing yet. */
   syncing?: boolean;
+  /** For who drives and the pending action's countdown. */
+  now?: number;
   /** Metric guards by release key. */
   guards?: Record<string, GuardView>;
 }
 
-export function Releases({ rows, cursor, width, height, allNamespaces, filtered, syncing, guards }: ReleasesProps) {
-  const columns = useMemo(() => withGuard(allNamespaces ? WITH_NAMESPACE : COLUMNS, guards ?? {}), [allNamespaces, guards]);
+export function Releases({ rows, cursor, width, height, allNamespaces, filtered, syncing, now: nowProp, guards }: ReleasesProps) {
+  const now = nowProp ?? Date.now();
+  const cols = useMemo(() => {
+    const c = columns(now);
+    return withGuard(allNamespaces ? [c[0], NAMESPACE, ...c.slice(1)] : c, guards ?? {});
+  }, [now, allNamespaces, guards]);
   return (
     <Table
       rows={rows}
       rowKey={(r) => r.key}
-      columns={columns}
+      columns={cols}
       width={width}
       height={height}
       cursor={cursor}

@@ -126,6 +126,7 @@ export function dialogLines(dialog: Dialog, view: ViewModel, width: number, now:
     case 'confirm': {
       const lines: Line[] = [[seg('? confirm: ', 'accent', true), seg(dialog.plan.title, undefined, true), ...dry(dialog.dryRun)], ...planLines(dialog.plan, width)];
       if (dialog.request.override) lines.push([seg(`  gate override: ${dialog.request.override} (recorded in the audit log and the Event)`, 'warn', true)]);
+      if (dialog.request.freezeOverride) lines.push([seg(`  freeze override: ${dialog.request.freezeOverride} (recorded in the audit log and the Event)`, 'warn', true)]);
       if (dialog.confirmName !== undefined) {
         lines.push([seg(`  context ${dialog.context} is production: type the ${dialog.confirmKind ?? 'Deployment'} name `, 'warn', true), seg(dialog.confirmName, 'accent', true), seg(' and Enter: ', 'warn', true), seg(`${dialog.typed}█`, 'accent', true)]);
         if (dialog.error) lines.push([seg(`  ✗ ${dialog.error}`, 'bad', true)]);
@@ -137,8 +138,25 @@ export function dialogLines(dialog: Dialog, view: ViewModel, width: number, now:
       const lines: Line[] = [[seg('✗ refused: ', 'bad', true), seg(dialog.plan.title, undefined, true)]];
       for (const l of wrap(dialog.plan.refusal ?? '', width - 4)) lines.push([seg(`  ${l}`, 'bad')]);
       lines.push([seg('  nothing was changed', 'muted')]);
-      lines.push(dialog.overridable ? keyHint(['!', 'override the gate (type a reason; audited)'], ['Esc', 'close']) : keyHint(['Esc', 'close (any key)']));
+      if (dialog.drivenBy) lines.push(keyHint(['T', `take over from ${dialog.drivenBy} (type a reason; audited)`], ['Esc', 'close']));
+      else if (dialog.overridable) lines.push(keyHint(['!', `override the ${dialog.frozen ? 'freeze' : 'gate'} (type a reason; audited)`], ['Esc', 'close']));
+      else lines.push(keyHint(['Esc', 'close (any key)']));
       return lines;
+    }
+    case 'takeover':
+      return [
+        [seg('? take over: ', 'warn', true), seg(`drive ${dialog.release}${dialog.holder ? ` instead of ${dialog.holder}` : ''}`, undefined, true)],
+        [seg('  reason: '), seg(`${dialog.text}█`, 'accent', true)],
+        ...(dialog.error ? [[seg(`  ✗ ${dialog.error}`, 'bad', true)]] : []),
+        dialog.busy ? [seg('  taking over…', 'busy')] : [seg('  recorded as an Event on the release and in the audit log; Enter takes over, Esc cancels', 'muted')],
+      ];
+    case 'grace': {
+      const left = Math.max(0, Math.ceil((dialog.fireAt - now) / 1000));
+      return [
+        [seg('⏳ ', 'warn', true), seg(dialog.plan.title, undefined, true), seg(left > 0 ? `  fires in ${left} s` : '  firing', 'warn', true)],
+        ...planLines(dialog.plan, width),
+        keyHint(['Esc', 'cancel (nothing changes; your partner sees the countdown too)']),
+      ];
     }
     case 'running': {
       const secs = Math.max(0, Math.round((now - dialog.started) / 1000));

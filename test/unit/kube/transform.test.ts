@@ -21,6 +21,7 @@ const RESOURCE = {
   cronjobs: R.cronjobs,
   poddisruptionbudgets: R.pdbs,
   events: R.events,
+  leases: R.leases,
 } satisfies Record<WatchedKind, unknown>;
 
 /** What a real API server adds that the sim does not: managedFields everywhere, and the bulk of a pod spec. */

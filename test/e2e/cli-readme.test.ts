@@ -76,7 +76,8 @@ describe('every README command, as written, on this machine', { timeout: 1_200_0
 
   blocks.forEach((block, b) => {
     it(`block ${b + 1}: ${block.join(' ; ')}`, async () => {
-      const script: string[] = ['cd ' + shellQuote(ROOT), 'sim_pid=""', 'trap \'[ -n "$sim_pid" ] && kill $sim_pid 2>/dev/null\' EXIT'];
+      // set -m: a background command gets its own process group, so the trap ends npm and the sim it started.
+      const script: string[] = ['set -m', 'cd ' + shellQuote(ROOT), 'sim_pid=""', 'trap \'[ -n "$sim_pid" ] && kill -- -$sim_pid 2>/dev/null\' EXIT'];
       const judged: string[] = [];
       for (const cmd of block) {
         const skip = SKIPPED.find(([re]) => re.test(cmd));

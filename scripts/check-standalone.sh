@@ -41,8 +41,8 @@ grep -q '^web ' <<<"$out" || fail "status did not list web: $out"
 tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 30 "TERM=xterm-256color kubectl-cutover --demo; sleep 60"
 for _ in $(seq 1 150); do
   screen=$(tmux -L "$sock" capture-pane -p)
-  grep -q 'SIMULATED CLUSTER' <<<"$screen" && grep -q 'shop-stable' <<<"$screen" && break
+  grep -q 'SIMULATED CLUSTER' <<<"$screen" && grep -qF 'shop [canary]' <<<"$screen" && break
   sleep 0.2
 done
-grep -q 'shop-stable' <<<"$screen" || fail "the demo's first frame did not appear: $screen"
+grep -qF 'shop [canary]' <<<"$screen" || fail "the demo's first frame did not appear: $screen"
 echo "check-standalone: ok ($(du -h "$bin/kubectl-cutover" | cut -f1)): --version, cutover alias, kubectl plugin, status, demo frame, no node on PATH"

@@ -5,7 +5,8 @@ import type { ObjectMaps } from '../../src/kube/watch.js';
 import { R, type ResourceType } from '../../src/sim/resources.js';
 import type { Store } from '../../src/sim/store.js';
 
-const RESOURCE: Record<keyof Snapshot, ResourceType> = {
+/** The sim's resource for each kind the cockpit watches. */
+export const RESOURCE: Record<keyof Snapshot, ResourceType> = {
   deployments: R.deployments,
   replicasets: R.replicasets,
   pods: R.pods,

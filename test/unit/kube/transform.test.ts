@@ -8,21 +8,8 @@ import { DeriveMemo, deriveViewModel } from '../../../src/derive/derive.js';
 import { snapshotOf } from '../../../src/derive/snapshot.js';
 import { Sim } from '../../../src/sim/sim.js';
 import { VirtualClock } from '../../../src/sim/clock.js';
-import { R } from '../../../src/sim/resources.js';
+import { RESOURCE } from '../../helpers/snapshot.js';
 import { installScenario } from '../../../src/sim/scenarios.js';
-
-const RESOURCE = {
-  deployments: R.deployments,
-  replicasets: R.replicasets,
-  pods: R.pods,
-  services: R.services,
-  endpointslices: R.endpointslices,
-  jobs: R.jobs,
-  cronjobs: R.cronjobs,
-  poddisruptionbudgets: R.pdbs,
-  events: R.events,
-  leases: R.leases,
-} satisfies Record<WatchedKind, unknown>;
 
 /** What a real API server adds that the sim does not: managedFields everywhere, and the bulk of a pod spec. */
 function asRealServerSends(kind: WatchedKind, o: KubernetesObject): KubernetesObject {

@@ -4,16 +4,13 @@
  * (same options as the real one) into an in-memory terminal.
  * Run: npm run bench (or: npm exec -- node --import tsx bench/cockpit.ts [pods])
  */
-import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { Cockpit } from '../src/engine/cockpit.js';
 import { renderCockpit } from '../views/run.js';
 import { Stdin } from '../test/views/harness.js';
+import { startSimChild } from './simChild.js';
 import { mib, ms, percentile, until } from './stats.js';
 
 class Terminal extends EventEmitter {
@@ -38,16 +35,9 @@ const nextWriteAfter = async (term: Terminal, t: number, timeoutMs = 5000): Prom
 };
 
 export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Promise<Record<string, string>> {
-  const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-'));
-  const kubeconfig = join(dir, 'kubeconfig');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/simProcess.ts', String(pods), kubeconfig], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sim = await startSimChild(pods);
   try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d) => String(d).includes('ready') && resolve());
-      child.on('exit', (code) => reject(new Error(`sim process exited with ${code}`)));
-    });
-    const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfig);
+    const kc = sim.kc;
     const cockpit = new Cockpit({ kc, namespace: 'load' });
     const term = new Terminal();
     const keys = new Stdin();
@@ -134,8 +124,7 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
       'cockpit CPU under churn': `${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(0)}% of one core`,
     };
   } finally {
-    child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
+    sim.stop();
   }
 }
 

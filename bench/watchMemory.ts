@@ -4,29 +4,18 @@
  * the RSS. Compares implementations of src/kube/watch.ts run by run.
  * Run: node --expose-gc --import tsx bench/watchMemory.ts [PODS]
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { KubeConfig } from '@kubernetes/client-node';
 import { connect } from '../src/kube/config.js';
 import { ClusterWatch } from '../src/kube/watch.js';
+import { startSimChild } from './simChild.js';
 import { mib, ms, until } from './stats.js';
 
 const pods = Number(process.argv[2] ?? 5000);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
-const dir = mkdtempSync(join(tmpdir(), 'cutover-bench-'));
-const kubeconfig = join(dir, 'kubeconfig');
-const child = spawn(process.execPath, ['--import', 'tsx', 'bench/simProcess.ts', String(pods), kubeconfig, '0', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const sim = await startSimChild(pods, ['0', '0']);
 try {
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d) => String(d).includes('ready') && resolve());
-    child.on('exit', (code) => reject(new Error(`sim process exited with ${code}`)));
-  });
-  const kc = new KubeConfig();
-  kc.loadFromFile(kubeconfig);
+  const kc = sim.kc;
   gc();
   const base = process.memoryUsage();
   const t0 = performance.now();
@@ -48,7 +37,6 @@ try {
   for (const [k, v] of Object.entries(figures)) console.log(`${k.padEnd(28)} ${v}`);
   await watch.stop();
 } finally {
-  child.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  sim.stop();
 }
 process.exit(0);

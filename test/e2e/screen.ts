@@ -7,6 +7,10 @@ import { stripVTControlCharacters } from 'node:util';
 import type { Tmux } from './tmux.js';
 import { alarmsOn, describeAlarms, type Alarm } from './alarms.js';
 
+const SGR = /\x1b\[[\d;]*m/;
+/** The cockpit's header line (`cutover  ctx …` or `SIMULATED CLUSTER (…)  ctx …`): the cockpit is drawn. */
+const HEADER = /^[^\n]*  ctx \S/;
+
 export class WatchedScreen {
   frames = 0;
   /** The alarms on the last capture, expected or not. */
@@ -27,6 +31,9 @@ export class WatchedScreen {
     const ansi = this.tmux.capture({ ansi: true });
     this.frames++;
     const screen = stripVTControlCharacters(ansi);
+    if (HEADER.test(screen) && !SGR.test(ansi)) {
+      throw new Error(`the cockpit drew no colours during "${this.step}", so no red alarm could be seen (is CI, NO_COLOR or FORCE_COLOR=0 set in the terminal?):\n${screen}`);
+    }
     for (const m of screen.matchAll(/→ (\w[\w ()]*?)(?= {2}|$)/gm)) this.phases.add(m[1]);
     this.alarms = alarmsOn(ansi);
     const unexpected = this.alarms.filter((a) => !this.expected(a));

@@ -1,6 +1,8 @@
 /** A real terminal for end-to-end tests: a private tmux server, send-keys and capture-pane. */
 import { execFileSync } from 'node:child_process';
 
+const RUNNER_COLOUR_VARS = ['CI', 'NO_COLOR', 'FORCE_COLOR'];
+
 export class Tmux {
   readonly socket = `cutover-e2e-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   private readonly session = 'e2e';
@@ -14,12 +16,17 @@ export class Tmux {
     return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   }
 
-  /** Starts `command` (a shell line) in a detached session of the given size. */
+  /**
+   * Starts `command` (a shell line) in a detached session of the given size, in a user's terminal:
+   * without the CI runner's `CI`, `NO_COLOR` or `FORCE_COLOR`, which would turn colours off (a CI
+   * variable alone makes the colour detection answer "none") and hide every red alarm.
+   */
   start(command: string, env: Record<string, string> = {}): void {
     const exports = Object.entries(env)
       .map(([k, v]) => `export ${k}='${v.replace(/'/g, `'\\''`)}';`)
       .join(' ');
-    this.tmux('new-session', '-d', '-s', this.session, '-x', String(this.width), '-y', String(this.height), `${exports} ${command}; echo "[exited $?]"; sleep 600`);
+    const line = `unset ${RUNNER_COLOUR_VARS.join(' ')}; ${exports} ${command}; echo "[exited $?]"; sleep 600`;
+    this.tmux('new-session', '-d', '-s', this.session, '-x', String(this.width), '-y', String(this.height), line);
   }
 
   send(...keys: string[]): void {

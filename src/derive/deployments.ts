@@ -10,6 +10,7 @@ import {
   deploymentPhase,
   deploymentReplicaSets,
   emptyHistory,
+  endpointsCatchingUp,
   isBudgetBreach,
   lintDeployment,
   pdbsForLabels,
@@ -31,7 +32,7 @@ import {
   type RolloutStatus,
   type ServiceTraffic,
 } from '../model/index.js';
-import { podRows, type PodRow } from './pods.js';
+import { firstReadySince, podRows, type PodRow } from './pods.js';
 import { nameOf, nsOf, sameInputs, uidOf } from './util.js';
 
 /** A usage gauge as the screen shows it: held to its limit only while a rollout moves. */
@@ -127,7 +128,8 @@ export function deploymentView(
   const sample = {
     t: now,
     available: usage.available,
-    readyEndpoints: serving && traffic ? traffic.totalReady : undefined,
+    // Slices still catching up with pods that just turned Ready say nothing yet (no outage on record).
+    readyEndpoints: serving && traffic && !endpointsCatchingUp(firstReadySince(base.pods), now) ? traffic.totalReady : undefined,
     desired: floorDesired,
     maxUnavailable: budget.ok ? budget.maxUnavailable : 0,
     judged: serving && PHASE_RULES[base.phase].recordsIncidents,

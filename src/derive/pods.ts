@@ -54,6 +54,13 @@ export function podRow(p: V1Pod, deployment: string, revisionOfRs: Map<string, n
   };
 }
 
+/** When the first Ready, non-terminating pod of these rows turned Ready; undefined when none is. */
+export function firstReadySince(rows: readonly PodRow[]): number | undefined {
+  let first: number | undefined;
+  for (const p of rows) if (p.isReady && !p.terminating && p.readySince !== undefined && (first === undefined || p.readySince < first)) first = p.readySince;
+  return first;
+}
+
 /** kubectl's STATUS column, simplified: Terminating wins, then a container's waiting/terminated reason, then the phase. */
 export function podStatusText(p: V1Pod): string {
   if (p.metadata?.deletionTimestamp) return 'Terminating';

@@ -13,6 +13,7 @@ import {
   type TrafficState,
 } from '../model/index.js';
 import type { DeploymentView } from './deployments.js';
+import { firstReadySince } from './pods.js';
 import type { PairView } from './pair.js';
 
 export interface ReleaseCounts {
@@ -80,7 +81,7 @@ export function releaseView(
   const state = syncing
     ? undefined
     : traffic
-      ? trafficState(traffic.totalReady, wanted(release, views), belowFloor, firstReady(serving), now)
+      ? trafficState(traffic.totalReady, wanted(release, views), belowFloor, firstReadySince(serving.flatMap((v) => v.pods)), now)
       : belowFloor
         ? 'below-floor'
         : 'serving';
@@ -114,12 +115,6 @@ function wanted(release: Release, views: DeploymentView[]): number {
   return release.kind === 'bluegreen' ? Math.max(views[0].desired, views[1].desired) : views.reduce((n, v) => n + v.desired, 0);
 }
 
-/** When the first Ready, non-terminating pod of these sides turned Ready; undefined when none is. */
-function firstReady(views: DeploymentView[]): number | undefined {
-  let first: number | undefined;
-  for (const v of views) for (const p of v.pods) if (p.isReady && !p.terminating && p.readySince !== undefined && (first === undefined || p.readySince < first)) first = p.readySince;
-  return first;
-}
 
 function sumCounts(views: DeploymentView[]): ReleaseCounts {
   const out = { desired: 0, updated: 0, ready: 0, available: 0 };

@@ -104,10 +104,18 @@ export const ENDPOINT_LAG_MS = 10_000;
  * (`capacityBelowFloor`), not on endpoints, for the same reason.
  */
 export function trafficState(readyEndpoints: number, wanted: number, capacityBelowFloor: boolean, readyPodsSince?: number, now?: number): TrafficState {
-  const catchingUp = readyPodsSince !== undefined && now !== undefined && now - readyPodsSince < ENDPOINT_LAG_MS;
-  if (wanted > 0 && readyEndpoints === 0 && !catchingUp) return 'no-endpoints';
+  if (wanted > 0 && readyEndpoints === 0 && !endpointsCatchingUp(readyPodsSince, now)) return 'no-endpoints';
   if (capacityBelowFloor) return 'below-floor';
   return 'serving';
+}
+
+/**
+ * The EndpointSlices may still trail pods that turned Ready at `readyPodsSince` (the first of the
+ * serving pods; undefined when none is Ready): zero ready endpoints then is not yet an outage, for
+ * the traffic state and the availability record alike.
+ */
+export function endpointsCatchingUp(readyPodsSince: number | undefined, now: number | undefined): boolean {
+  return readyPodsSince !== undefined && now !== undefined && now - readyPodsSince < ENDPOINT_LAG_MS;
 }
 
 /** The louder of two alarms. */

@@ -13,6 +13,7 @@ import { installScenario } from '../../../src/sim/scenarios.js';
 import { DeriveMemo, deriveViewModel, type ReleaseView, type ViewModel } from '../../../src/derive/derive.js';
 import type { Snapshot } from '../../../src/derive/snapshot.js';
 import { snapshotOfSim } from '../../helpers/snapshot.js';
+import { ENDPOINT_LAG_MS, timestampMillis } from '../../../src/model/index.js';
 
 const snapshot = (sim: Sim): Snapshot => snapshotOfSim(sim, 'default');
 
@@ -303,5 +304,26 @@ test('scaling up is not a budget breach; losing serving pods still is', async ()
   assert.equal(cockpit.release('shop').verdict.text, 'below floor');
   await world.until('stable recovers', world.available('shop-stable', 9));
   assert.equal(cockpit.release('shop').verdict.text, 'budget breached');
+  await world.stop();
+});
+
+test('EndpointSlices trailing pods that just turned Ready: no outage on screen or on record until the lag has passed', async () => {
+  const world = new World();
+  installScenario(world.sim, 'rolling');
+  await world.until('web settles', world.available('web', 10));
+  // The same cluster, but its slices have not caught up yet: the Service lists no endpoint.
+  const snap = { ...snapshot(world.sim), endpointslices: [] };
+  const readySince = Math.min(...snap.pods.map((p) => timestampMillis(p.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime) ?? Infinity));
+  const memo = new DeriveMemo();
+  const web = (now: number) => deriveViewModel(snap, memo, now).releases.find((r) => r.name === 'web')!;
+
+  const early = web(readySince + 2_000);
+  assert.equal(early.phase, 'complete');
+  assert.deepEqual(alarmsOf(early), [], 'catching up is not an alarm');
+  assert.equal(early.deployments[0].history.firstTrafficOutage, undefined, 'nor an incident on record');
+
+  const late = web(readySince + ENDPOINT_LAG_MS + 1_000);
+  assert.equal(late.verdict.text, 'no ready endpoints', 'Ready pods out of the slices for longer than the lag are an outage');
+  assert.notEqual(late.deployments[0].history.firstTrafficOutage, undefined);
   await world.stop();
 });

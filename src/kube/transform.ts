@@ -1,9 +1,11 @@
 /**
  * What the cockpit keeps of each object, decided once at the edge (list pages and watch events):
  * `managedFields` go everywhere (kilobytes per object on a real server, read by nothing here), and
- * pods, the numerous kind, keep only what the model, checklist and views read.
+ * the numerous kinds keep only what is read: pods what the model, checklist and views read,
+ * Events what compactEvent keeps.
  */
-import type { KubernetesObject, V1Container, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, KubernetesObject, V1Container, V1Pod } from '@kubernetes/client-node';
+import { compactEvent } from '../model/events.js';
 import type { WatchedKind } from './kinds.js';
 
 type Obj = KubernetesObject & Record<string, unknown>;
@@ -14,7 +16,9 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 export function keepForKind(kind: WatchedKind, obj: KubernetesObject): KubernetesObject {
   const o = obj as Obj;
   if (o.metadata?.managedFields) delete o.metadata.managedFields;
-  return kind === 'pods' ? keepOfPod(o as V1Pod) : o;
+  if (kind === 'pods') return keepOfPod(o as V1Pod);
+  if (kind === 'events') return compactEvent(obj as unknown as CoreV1Event) as KubernetesObject;
+  return o;
 }
 
 /**

@@ -24,20 +24,24 @@ export function eventMillis(e: CoreV1Event): number {
 }
 
 /**
- * The fields the views and the event index read, with the event's time folded into
- * `lastTimestamp` (as the API server's ISO string, so the shape stays what a watch delivers).
+ * The fields the views, the event index and the pair timeline read, with the event's time folded
+ * into `lastTimestamp` (as the API server's ISO string, so the shape stays what a watch delivers),
+ * and the uid and resourceVersion that tell a relisted Event from a changed one.
  */
 export function compactEvent(e: CoreV1Event): CoreV1Event {
   const t = eventMillis(e);
-  const { name, namespace, uid } = e.metadata ?? {};
+  const { name, namespace, uid, resourceVersion } = e.metadata ?? {};
   const io = e.involvedObject ?? {};
   return {
-    metadata: { name, namespace, uid },
+    metadata: { name, namespace, uid, ...(resourceVersion !== undefined ? { resourceVersion } : {}) },
     involvedObject: { kind: io.kind, name: io.name, namespace: io.namespace, uid: io.uid },
     reason: e.reason,
     message: e.message,
     type: e.type,
     ...(e.count !== undefined ? { count: e.count } : {}),
     ...(t ? { lastTimestamp: new Date(t).toISOString() as unknown as Date } : {}),
+    ...(e.reportingComponent ? { reportingComponent: e.reportingComponent } : {}),
+    ...(e.reportingInstance ? { reportingInstance: e.reportingInstance } : {}),
+    ...(e.source?.component ? { source: { component: e.source.component } } : {}),
   };
 }

@@ -6,7 +6,7 @@ import { compactEvent, EVENTS_HELD, EVENTS_PER_OBJECT } from '../../../src/model
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
 const ev = (uid: string, s: number, extra: Partial<CoreV1Event> = {}): CoreV1Event => ({
-  metadata: { name: `${uid}.${s}`, namespace: 'ns', uid: `e-${uid}-${s}`, managedFields: [{ manager: 'kubelet' }] },
+  metadata: { name: `${uid}.${s}`, namespace: 'ns', uid: `e-${uid}-${s}`, resourceVersion: String(100 + s), managedFields: [{ manager: 'kubelet' }] },
   involvedObject: { kind: 'Pod', name: uid, namespace: 'ns', uid, fieldPath: 'spec.containers{app}' },
   reason: 'Started',
   message: 'Started container app',
@@ -34,16 +34,20 @@ describe('events', () => {
     assert.ok(index.newest.every((e, i) => i === 0 || (e.lastTimestamp as unknown as string) <= (index.newest[i - 1].lastTimestamp as unknown as string)));
   });
 
-  it('a compact event keeps what the views read and drops the rest', () => {
-    const e = compactEvent(ev('pod-a', 7, { count: 3, lastTimestamp: undefined, eventTime: at(9) as unknown as Date }));
+  it('a compact event keeps what the views, the index and the pair timeline read, and drops the rest', () => {
+    const e = compactEvent(ev('pod-a', 7, { count: 3, lastTimestamp: undefined, eventTime: at(9) as unknown as Date, reportingInstance: 'node-1' }));
     assert.deepEqual(e, {
-      metadata: { name: 'pod-a.7', namespace: 'ns', uid: 'e-pod-a-7' },
+      metadata: { name: 'pod-a.7', namespace: 'ns', uid: 'e-pod-a-7', resourceVersion: '107' },
       involvedObject: { kind: 'Pod', name: 'pod-a', namespace: 'ns', uid: 'pod-a' },
       reason: 'Started',
       message: 'Started container app',
       type: 'Normal',
       count: 3,
       lastTimestamp: at(9),
+      reportingComponent: 'kubelet',
+      reportingInstance: 'node-1',
+      source: { component: 'kubelet' },
     });
+    assert.deepEqual(compactEvent(e), e, 'compacting twice changes nothing');
   });
 });

@@ -4,7 +4,7 @@
  * the numerous kinds keep only what is read: pods what the model, checklist and views read,
  * Events what compactEvent keeps.
  */
-import type { CoreV1Event, KubernetesObject, V1Container, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, KubernetesObject, V1Container, V1ContainerStatus, V1Pod, V1PodStatus } from '@kubernetes/client-node';
 import { compactEvent } from '../model/events.js';
 import type { WatchedKind } from './kinds.js';
 
@@ -23,11 +23,13 @@ export function keepForKind(kind: WatchedKind, obj: KubernetesObject): Kubernete
 
 /**
  * A pod as the cockpit reads it: metadata (labels, owners, timestamps), the containers' names and
- * images, the node, and the status. Volumes, env, probes and resources are dropped.
+ * images, the node, and of the status the phase, conditions and container states. Volumes, env,
+ * probes, resources, IPs and image digests are dropped.
  */
 function keepOfPod(p: V1Pod): V1Pod {
   const annotations = p.metadata?.annotations;
   if (annotations && LAST_APPLIED in annotations) delete annotations[LAST_APPLIED];
+  if (p.status) p.status = keepOfPodStatus(p.status);
   const spec = p.spec;
   if (!spec) return p;
   const containers = (list: V1Container[] | undefined) => list?.map((c) => ({ name: c.name, image: c.image }));
@@ -39,4 +41,17 @@ function keepOfPod(p: V1Pod): V1Pod {
     ...(spec.terminationGracePeriodSeconds !== undefined ? { terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds } : {}),
   };
   return p;
+}
+
+function keepOfPodStatus(s: V1PodStatus): V1PodStatus {
+  return {
+    ...(s.phase !== undefined ? { phase: s.phase } : {}),
+    ...(s.reason !== undefined ? { reason: s.reason } : {}),
+    ...(s.startTime !== undefined ? { startTime: s.startTime } : {}),
+    ...(s.conditions ? { conditions: s.conditions.map(({ type, status, lastTransitionTime, reason }) => ({ type, status, lastTransitionTime, ...(reason !== undefined ? { reason } : {}) })) } : {}),
+    ...(s.containerStatuses
+      ? // imageID (a digest per container) is read by nothing here, though the type requires it.
+        { containerStatuses: s.containerStatuses.map(({ name, ready, restartCount, state, started, image }) => ({ name, ready, restartCount, image, ...(state ? { state } : {}), ...(started !== undefined ? { started } : {}) }) as V1ContainerStatus) }
+      : {}),
+  };
 }

@@ -54,17 +54,32 @@ test('what the watch keeps of each object changes nothing the cockpit derives, m
   await sim.stop();
 });
 
-test('kept objects carry no managedFields, and pods no volumes, env or last-applied manifest', () => {
+test('kept objects carry no managedFields, and pods no volumes, env, last-applied manifest, IPs or image digests', () => {
   const pod = keepForKind('pods', asRealServerSends('pods', {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name: 'web-1', namespace: 'default', uid: 'u1', labels: { app: 'web' } },
     spec: { nodeName: 'n1', containers: [{ name: 'app', image: 'web:v1' }] },
-  } as KubernetesObject)) as KubernetesObject & { spec: Record<string, unknown> };
+    status: {
+      phase: 'Running',
+      podIP: '10.0.0.7',
+      hostIP: '192.168.1.2',
+      qosClass: 'BestEffort',
+      startTime: '2026-01-01T00:00:00Z',
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:05Z', lastProbeTime: null }],
+      containerStatuses: [{ name: 'app', ready: true, restartCount: 1, image: 'web:v1', imageID: 'sha256:abc', containerID: 'containerd://1', started: true, state: { running: { startedAt: '2026-01-01T00:00:01Z' } }, lastState: { terminated: { exitCode: 1 } } }],
+    },
+  } as KubernetesObject)) as KubernetesObject & { spec: Record<string, unknown>; status: Record<string, unknown> };
   assert.equal(pod.metadata?.managedFields, undefined);
   assert.deepEqual(pod.spec, { nodeName: 'n1', containers: [{ name: 'app', image: 'web:v1' }] });
   assert.deepEqual(pod.metadata?.annotations, {});
   assert.deepEqual(pod.metadata?.labels, { app: 'web' });
+  assert.deepEqual(pod.status, {
+    phase: 'Running',
+    startTime: '2026-01-01T00:00:00Z',
+    conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:05Z' }],
+    containerStatuses: [{ name: 'app', ready: true, restartCount: 1, image: 'web:v1', started: true, state: { running: { startedAt: '2026-01-01T00:00:01Z' } } }],
+  });
   const deployment = keepForKind('deployments', asRealServerSends('deployments', { metadata: { name: 'web', uid: 'd1' } }));
   assert.equal(deployment.metadata?.managedFields, undefined);
 });

@@ -1,8 +1,26 @@
 /** Width-aware text helpers: every line the views draw is cut to fit, never wrapped. */
 import cliTruncate from 'cli-truncate';
-import stringWidth from 'string-width';
+import measureWidth from 'string-width';
 
-export { stringWidth };
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const widths = new Map<string, number>();
+const WIDTHS_HELD = 10_000;
+
+/**
+ * Columns a string takes. Every flush measures every cell of a table again, and the same texts
+ * come back (`✓ zero downtime kept`): those with a wide or symbol character are measured once
+ * (string-width segments them by grapheme), the printable ASCII ones are their length.
+ */
+export function stringWidth(text: string): number {
+  if (PRINTABLE_ASCII.test(text)) return text.length;
+  let w = widths.get(text);
+  if (w === undefined) {
+    if (widths.size >= WIDTHS_HELD) widths.clear();
+    w = measureWidth(text);
+    widths.set(text, w);
+  }
+  return w;
+}
 
 /** Cuts to `width` columns (with an ellipsis) and pads with spaces to exactly `width`. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {

@@ -2,10 +2,10 @@
  * The simulator's storage: every object, one resourceVersion counter bumped on every write
  * (as etcd does), and a bounded history of changes per kind so watches can resume from an RV.
  */
-import { randomUUID } from 'node:crypto';
 import { isoTime, type Clock } from './clock.js';
 import { ApiError, alreadyExists, conflict, invalid, notFound, type StatusCause } from './errors.js';
 import { R, apiVersionOf, storageKey, type ResourceType } from './resources.js';
+import { newUid } from './uid.js';
 
 /** A Kubernetes object as plain JSON. */
 export interface Obj {
@@ -203,7 +203,7 @@ export class Store {
     if (this.bucket(rt).has(nsKey(m.namespace, m.name))) throw alreadyExists(rt.resource, rt.group, m.name);
     obj.apiVersion = apiVersionOf(rt);
     obj.kind = rt.kind;
-    m.uid = randomUUID();
+    m.uid = newUid();
     m.creationTimestamp = isoTime(this.clock);
     delete m.deletionTimestamp;
     delete m.deletionGracePeriodSeconds;

@@ -6,6 +6,7 @@ import { isoTime, type Clock } from './clock.js';
 import { ApiError, alreadyExists, conflict, invalid, notFound, type StatusCause } from './errors.js';
 import { R, apiVersionOf, storageKey, type ResourceType } from './resources.js';
 import { newUid } from './uid.js';
+import { cloneJson, copyUnfrozen, deepFreeze, jsonEqual, shareUnchanged } from './json.js';
 
 /** A Kubernetes object as plain JSON. */
 export interface Obj {
@@ -82,29 +83,25 @@ export function randomSuffix(n = 5): string {
 }
 
 /**
- * A deep copy of a JSON value (objects, arrays, primitives), several times faster than
- * structuredClone on Kubernetes objects, which are all this store holds.
+ * A copy of a write's input for the store to finish and keep: the object and its metadata are
+ * new (the store sets fields in them); frozen subtrees, stored before, are shared.
  */
-export function cloneJson<T>(v: T): T {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) {
-    const n = v.length;
-    const a = new Array(n);
-    for (let i = 0; i < n; i++) a[i] = cloneJson(v[i]);
-    return a as T;
-  }
-  const o: Record<string, unknown> = {};
-  for (const k in v) o[k] = cloneJson((v as Record<string, unknown>)[k]);
-  return o as T;
+function ownCopy(input: Obj): Obj {
+  const obj: Obj = Object.isFrozen(input) ? { ...input } : copyUnfrozen(input);
+  if (obj.metadata && Object.isFrozen(obj.metadata)) obj.metadata = { ...obj.metadata };
+  return obj;
 }
-const clone = cloneJson;
-const deepFreeze = <T>(o: T): T => {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
-};
+
+/**
+ * Points what an update left unchanged at the stored version's (frozen) subtrees: versions share
+ * them, and the equality checks and the freezing that follow skip them.
+ */
+function shareWithStored(obj: Obj, current: Obj): void {
+  for (const k in obj) if (k !== 'metadata') obj[k] = shareUnchanged(obj[k], current[k]);
+  const m = obj.metadata;
+  for (const k in m) m[k] = shareUnchanged(m[k], current.metadata[k]);
+}
+
 const nsKey = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
 
 interface History {
@@ -143,8 +140,13 @@ export class Store {
   }
 
   get(rt: ResourceType, ns: string | undefined, name: string): Obj | undefined {
-    const o = this.bucket(rt).get(nsKey(rt.namespaced ? ns : undefined, name));
+    const o = this.peek(rt, ns, name);
     return o ? this.present(rt, o) : undefined;
+  }
+
+  /** The stored object itself, frozen (read it, never change it), for controllers' hot paths. */
+  peek(rt: ResourceType, ns: string | undefined, name: string): Obj | undefined {
+    return this.bucket(rt).get(nsKey(rt.namespaced ? ns : undefined, name));
   }
 
   mustGet(rt: ResourceType, ns: string | undefined, name: string): Obj {
@@ -179,7 +181,7 @@ export class Store {
   }
 
   create(rt: ResourceType, input: Obj, opts: Pick<WriteOptions, 'frozen'> = {}): Obj {
-    const obj = clone(input);
+    const obj = ownCopy(input);
     obj.metadata ??= {};
     const m = obj.metadata;
     if (rt.namespaced) {
@@ -234,10 +236,10 @@ export class Store {
     let obj: Obj;
     if (opts.subresource === 'status') {
       // Only the status is new: the rest shares the stored (frozen) spec and metadata values.
-      obj = { ...current, metadata: { ...current.metadata }, status: owned ? input.status : clone(input.status) };
+      obj = { ...current, metadata: { ...current.metadata }, status: owned ? input.status : copyUnfrozen(input.status) };
       if (obj.status === undefined) delete obj.status;
     } else {
-      obj = owned ? input : clone(input);
+      obj = owned ? input : ownCopy(input);
       if (rt.subresources.includes('status')) {
         if (current.status === undefined) delete obj.status;
         else obj.status = current.status; // frozen, shared
@@ -263,6 +265,7 @@ export class Store {
     if (rt.generation) m.generation = specChanged(current, obj) ? (cm.generation ?? 1) + 1 : cm.generation;
     // A status write keeps the stored spec and metadata, which were validated when written.
     this.admit(rt, obj, current, opts.subresource !== 'status');
+    shareWithStored(obj, current);
     // A pod stays for the kubelet unless its grace period is already 0; a namespace also waits for spec.finalizers.
     const podWaits = rt === R.pods && (cm.deletionGracePeriodSeconds ?? 0) > 0;
     const nsWaits = rt === R.namespaces && (obj.spec?.finalizers?.length ?? 0) > 0;
@@ -294,7 +297,7 @@ export class Store {
       throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
     if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw conflict(rt.resource, rt.group, name);
 
-    const obj = clone(current) as Obj;
+    const obj = ownCopy(current);
     const m = obj.metadata;
     const finalizers = new Set(m.finalizers ?? []);
     if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
@@ -324,7 +327,7 @@ export class Store {
   remove(rt: ResourceType, ns: string | undefined, name: string): Obj | undefined {
     const current = this.bucket(rt).get(nsKey(rt.namespaced ? ns : undefined, name));
     if (!current) return undefined;
-    return this.commit(rt, 'DELETED', clone(current) as Obj, current);
+    return this.commit(rt, 'DELETED', ownCopy(current), current);
   }
 
   /**
@@ -387,7 +390,7 @@ export class Store {
   }
 
   private present(rt: ResourceType, o: Obj): Obj {
-    const c = clone(o) as Obj;
+    const c = cloneJson(o);
     c.apiVersion = apiVersionOf(rt);
     c.kind = rt.kind;
     return c;
@@ -413,30 +416,6 @@ export class Store {
 export function isPodTerminal(pod: Obj): boolean {
   const phase = pod.status?.phase;
   return phase === 'Succeeded' || phase === 'Failed';
-}
-
-/**
- * Whether two JSON values are equal as the apiserver's encoding would be: key order and
- * undefined-valued keys do not count, and shared (frozen) subtrees are equal without a walk.
- */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let keys = 0;
-  for (const k in x) {
-    if (x[k] === undefined) continue;
-    keys++;
-    if (!jsonEqual(x[k], y[k])) return false;
-  }
-  for (const k in y) if (y[k] !== undefined) keys--;
-  return keys === 0;
 }
 
 /** Whether anything but metadata and status differs (what bumps metadata.generation). */

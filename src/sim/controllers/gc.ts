@@ -10,7 +10,8 @@
  */
 import type { Controller, SimContext } from '../runtime.js';
 import { RESOURCES, resourceForKind, storageKey, type ResourceType } from '../resources.js';
-import { jsonEqual, type Obj, type OwnerReference, type StoreEvent } from '../store.js';
+import { jsonEqual } from '../json.js';
+import type { Obj, OwnerReference, StoreEvent } from '../store.js';
 import { isNotFound } from './ctrlutil.js';
 
 const ORPHAN = 'orphan';

@@ -12,7 +12,8 @@ import { isoTime } from '../clock.js';
 import { podBehaviour, type PodBehaviour } from '../podBehaviour.js';
 import { R } from '../resources.js';
 import { keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
-import { isPodTerminal, jsonEqual, type Obj, type StoreEvent } from '../store.js';
+import { jsonEqual } from '../json.js';
+import { isPodTerminal, type Obj, type StoreEvent } from '../store.js';
 
 export const KUBELET_COMPONENT = 'kubelet';
 const BACKOFF_INITIAL_MS = 10_000;

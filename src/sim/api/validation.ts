@@ -5,6 +5,7 @@
  */
 import type { StatusCause } from '../errors.js';
 import type { Obj } from '../store.js';
+import { jsonEqual } from '../json.js';
 import { matchesSelector, selectorRequirements } from '../labels.js';
 
 type J = Record<string, any>;
@@ -319,22 +320,23 @@ export function validateReplicaSet(o: Obj, old: Obj | undefined): StatusCause[] 
 
 const MUTABLE_POD_SPEC = new Set(['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds', 'nodeName', 'schedulingGates']);
 
+/** Whether two pod specs differ at most in what a pod update may change (the fields above, container images). */
+function sameImmutablePodSpec(a: J, b: J): boolean {
+  const ignored: J = { containers: undefined, initContainers: undefined };
+  for (const k of MUTABLE_POD_SPEC) ignored[k] = undefined;
+  return jsonEqual({ ...a, ...ignored }, { ...b, ...ignored }) && sameButImages(a.containers, b.containers) && sameButImages(a.initContainers, b.initContainers);
+}
+
+/** Container lists equal but for their images; a list shared with the stored version is equal without a copy. */
+const sameButImages = (x: unknown, y: unknown): boolean => x === y || jsonEqual(withoutImages(x), withoutImages(y));
+const withoutImages = (list: unknown): unknown => (Array.isArray(list) ? list.map((c) => (c && typeof c === 'object' ? { ...c, image: undefined } : c)) : list);
+
 export function validatePod(o: Obj, old: Obj | undefined): StatusCause[] {
   const out = validateMeta(o, 'subdomain', true);
   out.push(...validatePodSpec(o.spec, 'spec'));
   if (old) {
-    // The spec as JSON without the fields an update may change (no copy: a replacer skips them).
-    const strip = (s: J | undefined) => {
-      const spec = s ?? {};
-      const containers = new Set<unknown>([...(spec.containers ?? []), ...(spec.initContainers ?? [])]);
-      return JSON.stringify(spec, function (this: unknown, k: string, v: unknown) {
-        if (this === spec && MUTABLE_POD_SPEC.has(k)) return undefined;
-        if (k === 'image' && containers.has(this)) return undefined;
-        return v;
-      });
-    };
     if (old.spec?.nodeName && o.spec?.nodeName !== old.spec.nodeName) out.push(immutable('spec.nodeName', o.spec?.nodeName, old.spec.nodeName)[0]);
-    else if (strip(o.spec) !== strip(old.spec))
+    else if (!sameImmutablePodSpec(o.spec ?? {}, old.spec ?? {}))
       out.push(forbidden('spec', 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)'));
   }
   return out;

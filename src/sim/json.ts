@@ -14,8 +14,12 @@ export function cloneJson<T>(v: T): T {
     for (let i = 0; i < n; i++) a[i] = cloneJson(v[i]);
     return a as T;
   }
-  const o: Record<string, unknown> = {};
-  for (const k in v) o[k] = cloneJson((v as Record<string, unknown>)[k]);
+  // A spread keeps the object's layout (its fields in the object itself): smaller and faster than adding them one by one.
+  const o: Record<string, unknown> = { ...(v as Record<string, unknown>) };
+  for (const k in o) {
+    const x = o[k];
+    if (x !== null && typeof x === 'object') o[k] = cloneJson(x);
+  }
   return o as T;
 }
 
@@ -28,15 +32,18 @@ export function copyUnfrozen<T>(v: T): T {
     for (let i = 0; i < n; i++) a[i] = copyUnfrozen(v[i]);
     return a as T;
   }
-  const o: Record<string, unknown> = {};
-  for (const k in v) o[k] = copyUnfrozen((v as Record<string, unknown>)[k]);
+  const o: Record<string, unknown> = { ...(v as Record<string, unknown>) };
+  for (const k in o) {
+    const x = o[k];
+    if (x !== null && typeof x === 'object' && !Object.isFrozen(x)) o[k] = copyUnfrozen(x);
+  }
   return o as T;
 }
 
 export function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
     Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
+    for (const k in o) deepFreeze((o as Record<string, unknown>)[k]);
   }
   return o;
 }

@@ -56,6 +56,7 @@ interface PodRuntime {
   ip?: string;
   ipSlot?: number;
   warned?: boolean;
+  containerId?: { restarts: number; id: string };
 }
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -421,8 +422,21 @@ export class Kubelet implements Controller {
     }
   }
 
+  /** The current container's ID (kept per restart: a sha256 on every status write cost a tenth of the kubelet's time). */
   private containerId(rt: PodRuntime): string {
-    return `containerd://${sha(`${rt.uid}/${rt.restartCount}`)}`;
+    if (rt.containerId?.restarts !== rt.restartCount) rt.containerId = { restarts: rt.restartCount, id: `containerd://${sha(`${rt.uid}/${rt.restartCount}`)}` };
+    return rt.containerId.id;
+  }
+
+  /** The imageID a container status reports, per image. */
+  private readonly imageRefs = new Map<string, string>();
+  private imageRef(image: string): string {
+    let ref = this.imageRefs.get(image);
+    if (ref === undefined) {
+      ref = image.includes('@') ? image : `${image.includes('/') ? image.replace(/:[^/:]+$/, '') : `docker.io/library/${image.replace(/:[^/:]+$/, '')}`}@sha256:${sha(image)}`;
+      this.imageRefs.set(image, ref);
+    }
+    return ref;
   }
 
   private writeStatus(pod: Obj, rt: PodRuntime, now: number): void {
@@ -456,7 +470,7 @@ export class Kubelet implements Controller {
     ];
     const containerStatuses = containers.map((c) => {
       const image = String(c.image ?? '');
-      const imageRef = image.includes('@') ? image : `${image.includes('/') ? image.replace(/:[^/:]+$/, '') : `docker.io/library/${image.replace(/:[^/:]+$/, '')}`}@sha256:${sha(image)}`;
+      const imageRef = this.imageRef(image);
       let state: any;
       if (rt.finished) {
         state = { terminated: { exitCode: rt.finished.exitCode, reason: rt.finished.reason, startedAt: iso(rt.finished.startedAt), finishedAt: iso(rt.finished.finishedAt), containerID: this.containerId(rt) } };

@@ -2,7 +2,7 @@
  * The simulator's storage: every object, one resourceVersion counter bumped on every write
  * (as etcd does), and a bounded history of changes per kind so watches can resume from an RV.
  */
-import { isoTime, type Clock } from './clock.js';
+import { isoSeconds, isoTime, type Clock } from './clock.js';
 import { ApiError, alreadyExists, conflict, invalid, notFound, type StatusCause } from './errors.js';
 import { R, apiVersionOf, storageKey, type ResourceType } from './resources.js';
 import { newUid } from './uid.js';
@@ -317,7 +317,7 @@ export class Store {
     }
     m.finalizers = [...finalizers];
     if (m.finalizers.length === 0) delete m.finalizers;
-    m.deletionTimestamp = new Date(this.clock.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    m.deletionTimestamp = isoSeconds(this.clock.now() + grace * 1000);
     m.deletionGracePeriodSeconds = grace;
     if (rt.generation) m.generation = (m.generation ?? 1) + 1;
     return { object: this.commit(rt, 'MODIFIED', obj, current), gone: false };

@@ -8,7 +8,7 @@
  * so pods created together become Ready together, as the worked examples assume.
  */
 import { createHash } from 'node:crypto';
-import { isoTime } from '../clock.js';
+import { isoSeconds, isoTime } from '../clock.js';
 import { podBehaviour, type PodBehaviour } from '../podBehaviour.js';
 import { R } from '../resources.js';
 import { keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
@@ -412,7 +412,7 @@ export class Kubelet implements Controller {
       rt.finished = { exitCode: code, reason, startedAt, finishedAt: at };
       return;
     }
-    rt.lastState = { terminated: { exitCode: code, reason, startedAt: new Date(startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'), finishedAt: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'), containerID: this.containerId(rt) } };
+    rt.lastState = { terminated: { exitCode: code, reason, startedAt: isoSeconds(startedAt), finishedAt: isoSeconds(at), containerID: this.containerId(rt) } };
     rt.restartCount++;
     rt.runningSince = undefined;
     rt.backoffMs = Math.min(BACKOFF_MAX_MS, BACKOFF_INITIAL_MS * 2 ** (rt.restartCount - 1));
@@ -440,14 +440,13 @@ export class Kubelet implements Controller {
   }
 
   private writeStatus(pod: Obj, rt: PodRuntime, now: number): void {
-    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const prev = pod.status ?? {};
     const prevConds = new Map<string, any>(((prev.conditions as any[] | undefined) ?? []).map((c) => [c.type, c]));
-    const nowIso = iso(now);
+    const nowIso = isoSeconds(now);
     const cond = (type: string, ok: boolean, reason?: string, message?: string, since?: number) => {
       const status = ok ? 'True' : 'False';
       const p = prevConds.get(type);
-      const c: any = { type, status, lastProbeTime: null, lastTransitionTime: p && p.status === status ? p.lastTransitionTime : since !== undefined ? iso(since) : nowIso };
+      const c: any = { type, status, lastProbeTime: null, lastTransitionTime: p && p.status === status ? p.lastTransitionTime : since !== undefined ? isoSeconds(since) : nowIso };
       if (!ok && reason) c.reason = reason;
       if (!ok && message) c.message = message;
       return c;
@@ -473,8 +472,8 @@ export class Kubelet implements Controller {
       const imageRef = this.imageRef(image);
       let state: any;
       if (rt.finished) {
-        state = { terminated: { exitCode: rt.finished.exitCode, reason: rt.finished.reason, startedAt: iso(rt.finished.startedAt), finishedAt: iso(rt.finished.finishedAt), containerID: this.containerId(rt) } };
-      } else if (running) state = { running: { startedAt: iso(rt.runningSince!) } };
+        state = { terminated: { exitCode: rt.finished.exitCode, reason: rt.finished.reason, startedAt: isoSeconds(rt.finished.startedAt), finishedAt: isoSeconds(rt.finished.finishedAt), containerID: this.containerId(rt) } };
+      } else if (running) state = { running: { startedAt: isoSeconds(rt.runningSince!) } };
       else if (rt.backoffUntil !== undefined)
         state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(rt.backoffMs! / 1000) >= 60 ? `${Math.floor(rt.backoffMs! / 60000)}m${(rt.backoffMs! / 1000) % 60}s` : `${rt.backoffMs! / 1000}s`} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } };
       else state = { waiting: { reason: 'ContainerCreating' } };
@@ -497,7 +496,7 @@ export class Kubelet implements Controller {
       conditions,
       hostIP: this.nodeIp(rt.node),
       hostIPs: [{ ip: this.nodeIp(rt.node) }],
-      startTime: prev.startTime ?? iso(rt.boundAt),
+      startTime: prev.startTime ?? isoSeconds(rt.boundAt),
       containerStatuses,
       qosClass: prev.qosClass ?? 'BestEffort',
     };
@@ -508,7 +507,7 @@ export class Kubelet implements Controller {
     if ((pod.spec.initContainers as any[] | undefined)?.length) {
       status.initContainerStatuses = (pod.spec.initContainers as any[]).map((c) => ({
         name: c.name,
-        state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: iso(rt.boundAt), finishedAt: iso(rt.boundAt), containerID: `containerd://${sha(`${rt.uid}/init/${c.name}`)}` } },
+        state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: isoSeconds(rt.boundAt), finishedAt: isoSeconds(rt.boundAt), containerID: `containerd://${sha(`${rt.uid}/init/${c.name}`)}` } },
         lastState: {},
         ready: true,
         restartCount: 0,

@@ -24,11 +24,14 @@ export class Scheduler implements Controller {
   constructor(private readonly ctx: SimContext) {}
 
   private readonly nodes = new Map<string, Obj>();
+  /** The nodes sorted by name, until a node changes. */
+  private byName?: Obj[];
 
   onEvent(ev: StoreEvent, queue: (key: string) => void): void {
     if (ev.rt === R.nodes) {
       if (ev.type === 'DELETED') this.nodes.delete(ev.object.metadata.name!);
       else this.nodes.set(ev.object.metadata.name!, ev.object);
+      this.byName = undefined;
       // A node appeared or changed: retry pods that found no node.
       for (const k of this.unschedulable) queue(k);
       this.unschedulable.clear();
@@ -66,7 +69,7 @@ export class Scheduler implements Controller {
       for (const n of store.scan(R.nodes)) this.nodes.set(n.metadata.name!, n);
       this.seeded = true;
     }
-    const nodes = [...this.nodes.values()].sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
+    const nodes = (this.byName ??= [...this.nodes.values()].sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1)));
     const sel: Record<string, string> = pod.spec?.nodeSelector ?? {};
     const fit = nodes.filter(
       (n) => nodeReady(n) && !n.spec?.unschedulable && Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v),

@@ -74,7 +74,7 @@ export class EventRecorder {
         lastTimestamp: now,
         eventTime: null,
         count: 1,
-      }, { frozen: true });
+      }, { frozen: true, handOver: true });
       this.recent.set(foldKey, created.metadata.name!);
     } catch {
       // Events are best effort, as in client-go's recorder (for example while a namespace terminates).

@@ -66,6 +66,11 @@ export interface WriteOptions {
    * controllers' hot paths that write many objects and read little of what they wrote.
    */
   frozen?: boolean;
+  /**
+   * The caller hands `input` over and keeps no hold on it: its unfrozen parts are stored (and
+   * frozen) as they are instead of copied, for controllers that build a new object per write.
+   */
+  handOver?: boolean;
 }
 
 export interface DeleteOptions {
@@ -83,11 +88,12 @@ export function randomSuffix(n = 5): string {
 }
 
 /**
- * A copy of a write's input for the store to finish and keep: the object and its metadata are
- * new (the store sets fields in them); frozen subtrees, stored before, are shared.
+ * A write's input for the store to finish and keep: the object and its metadata unfrozen (the
+ * store sets fields in them); frozen subtrees, stored before, are shared. Unfrozen parts are
+ * copied unless the input is handed over.
  */
-function ownCopy(input: Obj): Obj {
-  const obj: Obj = Object.isFrozen(input) ? { ...input } : copyUnfrozen(input);
+function ownCopy(input: Obj, handedOver = false): Obj {
+  const obj: Obj = Object.isFrozen(input) ? { ...input } : handedOver ? input : copyUnfrozen(input);
   if (obj.metadata && Object.isFrozen(obj.metadata)) obj.metadata = { ...obj.metadata };
   return obj;
 }
@@ -180,8 +186,8 @@ export class Store {
     return this.bucket(rt).size;
   }
 
-  create(rt: ResourceType, input: Obj, opts: Pick<WriteOptions, 'frozen'> = {}): Obj {
-    const obj = ownCopy(input);
+  create(rt: ResourceType, input: Obj, opts: Pick<WriteOptions, 'frozen' | 'handOver'> = {}): Obj {
+    const obj = ownCopy(input, opts.handOver);
     obj.metadata ??= {};
     const m = obj.metadata;
     if (rt.namespaced) {
@@ -221,10 +227,10 @@ export class Store {
    * of kinds with a status subresource is kept. A set metadata.resourceVersion is a precondition.
    */
   update(rt: ResourceType, input: Obj, opts: WriteOptions = {}): Obj {
-    return this.write(rt, input, opts, false);
+    return this.write(rt, input, opts, opts.handOver ?? false);
   }
 
-  /** update(), taking `input` as its own when `owned` (a copy nobody else holds) instead of copying it. */
+  /** update(), taking `input` as its own when `owned` (nobody else holds it) instead of copying it. */
   private write(rt: ResourceType, input: Obj, opts: WriteOptions, owned: boolean): Obj {
     const name = input.metadata?.name;
     const ns = rt.namespaced ? input.metadata?.namespace : undefined;
@@ -239,7 +245,7 @@ export class Store {
       obj = { ...current, metadata: { ...current.metadata }, status: owned ? input.status : copyUnfrozen(input.status) };
       if (obj.status === undefined) delete obj.status;
     } else {
-      obj = owned ? input : ownCopy(input);
+      obj = ownCopy(input, owned);
       if (rt.subresources.includes('status')) {
         if (current.status === undefined) delete obj.status;
         else obj.status = current.status; // frozen, shared

@@ -517,7 +517,7 @@ export class Kubelet implements Controller {
       }));
     }
     if (jsonEqual(status, prev)) return;
-    this.ctx.store.update(R.pods, { ...pod, status }, { subresource: 'status', frozen: true });
+    this.ctx.store.update(R.pods, { ...pod, status }, { subresource: 'status', frozen: true, handOver: true });
   }
 
   private readonly nodeIps = new Map<string, string>();

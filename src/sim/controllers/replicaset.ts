@@ -180,7 +180,7 @@ export class ReplicaSetController implements Controller {
           spec: { ...tpl.spec },
         };
         try {
-          const created = store.create(R.pods, pod, { frozen: true });
+          const created = store.create(R.pods, pod, { frozen: true, handOver: true });
           recorder.normal(RS_COMPONENT, rs, 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
         } catch (err) {
           recorder.warning(RS_COMPONENT, rs, 'FailedCreate', `Error creating: ${(err as Error).message}`);

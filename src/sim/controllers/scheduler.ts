@@ -90,7 +90,7 @@ export class Scheduler implements Controller {
     const candidates = fit.filter((n) => count(n) === min);
     const node = candidates[this.rr++ % candidates.length];
     const nodeName = node.metadata.name!;
-    const bound = store.update(R.pods, { ...pod, spec: { ...pod.spec, nodeName } }, { frozen: true });
+    const bound = store.update(R.pods, { ...pod, spec: { ...pod.spec, nodeName } }, { frozen: true, handOver: true });
     this.setScheduled(bound, { status: 'True' });
     recorder.normal(SCHEDULER_COMPONENT, pod, 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
   }
@@ -102,6 +102,6 @@ export class Scheduler implements Controller {
       ...((status.conditions as any[] | undefined) ?? []).filter((c) => c.type !== 'PodScheduled'),
       { type: 'PodScheduled', status: condition.status, lastProbeTime: null, lastTransitionTime: isoTime(this.ctx.clock), ...(condition.reason ? { reason: condition.reason, message: condition.message } : {}) },
     ];
-    this.ctx.store.update(R.pods, { ...pod, status: { ...status, phase: status.phase ?? 'Pending', conditions } }, { subresource: 'status', frozen: true });
+    this.ctx.store.update(R.pods, { ...pod, status: { ...status, phase: status.phase ?? 'Pending', conditions } }, { subresource: 'status', frozen: true, handOver: true });
   }
 }

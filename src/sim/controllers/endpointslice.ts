@@ -127,19 +127,20 @@ export class ServicePods {
     const byPair = this.bySelectorPair.get(ns);
     if (!byPair) return [];
     const keys = new Set<string>();
-    const collect = (labels: Record<string, string> | undefined) => {
-      for (const k in labels) {
-        const names = byPair.get(`${k}=${labels[k]}`);
-        if (!names) continue;
-        for (const name of names) {
-          const sel = serviceSelector(this.services.get(ns, name)!);
-          if (sel && matchesEquality(sel, labels)) keys.add(`${ns}/${name}`);
-        }
-      }
-    };
-    collect(pod.metadata.labels);
-    if (old && old.metadata.labels !== pod.metadata.labels) collect(old.metadata.labels);
+    this.addServicesSelecting(ns, byPair, pod.metadata.labels, keys);
+    if (old && old.metadata.labels !== pod.metadata.labels) this.addServicesSelecting(ns, byPair, old.metadata.labels, keys);
     return [...keys];
+  }
+
+  private addServicesSelecting(ns: string, byPair: Map<string, Set<string>>, labels: Record<string, string> | undefined, keys: Set<string>): void {
+    for (const k in labels) {
+      const names = byPair.get(`${k}=${labels[k]}`);
+      if (!names) continue;
+      for (const name of names) {
+        const sel = serviceSelector(this.services.get(ns, name)!);
+        if (sel && matchesEquality(sel, labels)) keys.add(`${ns}/${name}`);
+      }
+    }
   }
 }
 

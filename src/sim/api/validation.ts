@@ -136,14 +136,21 @@ export function validateMeta(o: Obj, rule: NameRule, namespaced: boolean): Statu
 
 // ---------- pod spec ----------
 
+const negative = (v: unknown): boolean => typeof v === 'number' && v < 0;
+
 function nonNegative(v: unknown, field: string): StatusCause[] {
-  return typeof v === 'number' && v < 0 ? [invalid(field, v, 'must be greater than or equal to 0')] : [];
+  return negative(v) ? [invalid(field, v, 'must be greater than or equal to 0')] : [];
 }
 
+const validPort = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535;
+const PORT_RANGE = 'must be between 1 and 65535, inclusive';
+
 function validatePort(v: unknown, field: string): StatusCause[] {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535) return [invalid(field, v, 'must be between 1 and 65535, inclusive')];
-  return [];
+  return validPort(v) ? [] : [invalid(field, v, PORT_RANGE)];
 }
+
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+const PROBE_COUNTS = ['timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'initialDelaySeconds'];
 
 function validateContainers(list: unknown, path: string, requireSome: boolean, names: Set<string>): StatusCause[] {
   const out: StatusCause[] = [];
@@ -167,9 +174,10 @@ function validateContainers(list: unknown, path: string, requireSome: boolean, n
     if (!c.image || (typeof c.image === 'string' && c.image.trim() === '')) out.push(required(`${p}.image`));
     if (c.imagePullPolicy !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(c.imagePullPolicy))
       out.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, ['Always', 'IfNotPresent', 'Never']));
+    // Field paths are built only for a cause: every pod write is validated, nearly all without one.
     const ports = Array.isArray(c.ports) ? c.ports : [];
     ports.forEach((port: J, j: number) => {
-      out.push(...validatePort(port?.containerPort, `${p}.ports[${j}].containerPort`));
+      if (!validPort(port?.containerPort)) out.push(invalid(`${p}.ports[${j}].containerPort`, port?.containerPort, PORT_RANGE));
       if (port?.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(port.protocol))
         out.push(notSupported(`${p}.ports[${j}].protocol`, port.protocol, ['SCTP', 'TCP', 'UDP']));
     });
@@ -177,11 +185,10 @@ function validateContainers(list: unknown, path: string, requireSome: boolean, n
     envNames.forEach((e: J, j: number) => {
       if (!e?.name) out.push(required(`${p}.env[${j}].name`));
     });
-    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    for (const probe of PROBES) {
       const pr = c[probe];
       if (!pr) continue;
-      for (const f of ['timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'initialDelaySeconds'])
-        out.push(...nonNegative(pr[f], `${p}.${probe}.${f}`));
+      for (const f of PROBE_COUNTS) if (negative(pr[f])) out.push(...nonNegative(pr[f], `${p}.${probe}.${f}`));
       if ((probe === 'livenessProbe' || probe === 'startupProbe') && pr.successThreshold !== undefined && pr.successThreshold !== 1)
         out.push(invalid(`${p}.${probe}.successThreshold`, pr.successThreshold, 'must be 1'));
     }

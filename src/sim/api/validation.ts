@@ -152,6 +152,12 @@ function validatePort(v: unknown, field: string): StatusCause[] {
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
 const PROBE_COUNTS = ['timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'initialDelaySeconds'];
 
+/**
+ * Frozen (stored, never changed) container lists that passed. Every pod of a ReplicaSet shares its
+ * template's list, and every later write of a pod the same list: each is checked once.
+ */
+const passed = new WeakSet<unknown[]>();
+
 function validateContainers(list: unknown, path: string, requireSome: boolean, names: Set<string>): StatusCause[] {
   const out: StatusCause[] = [];
   if (list === undefined || list === null || (Array.isArray(list) && list.length === 0)) {
@@ -159,6 +165,14 @@ function validateContainers(list: unknown, path: string, requireSome: boolean, n
     return out;
   }
   if (!Array.isArray(list)) return [invalid(path, list, 'must be a list')];
+  if (passed.has(list)) {
+    // Only a name taken by the other list (init or regular containers) can be wrong now.
+    list.forEach((c: J, i) => {
+      if (names.has(c.name)) out.push(duplicate(`${path}[${i}].name`, c.name));
+      names.add(c.name);
+    });
+    return out;
+  }
   list.forEach((c: J, i) => {
     const p = `${path}[${i}]`;
     if (!c || typeof c !== 'object') {
@@ -193,6 +207,7 @@ function validateContainers(list: unknown, path: string, requireSome: boolean, n
         out.push(invalid(`${p}.${probe}.successThreshold`, pr.successThreshold, 'must be 1'));
     }
   });
+  if (out.length === 0 && Object.isFrozen(list)) passed.add(list);
   return out;
 }
 

@@ -27,3 +27,26 @@ test('a pod with a container port out of range and a negative probe count is ref
     },
   );
 });
+
+test('containers shared with a template that passed are still checked against the init containers for a duplicate name', () => {
+  const store = new Store(new VirtualClock());
+  registerKindHooks(store);
+  store.create(R.namespaces, { metadata: { name: 'default' } });
+  store.create(R.replicasets, {
+    metadata: { name: 'web-1', namespace: 'default' },
+    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'web:v1' }] } } },
+  });
+  const spec = store.peek(R.replicasets, 'default', 'web-1')!.spec.template.spec;
+  store.create(R.pods, { metadata: { name: 'first', namespace: 'default' }, spec: { ...spec } });
+  assert.throws(
+    () => store.create(R.pods, { metadata: { name: 'second', namespace: 'default' }, spec: { ...spec, initContainers: [{ name: 'web', image: 'init:v1' }] } }),
+    (err: unknown) => {
+      assert.ok(err instanceof ApiError);
+      assert.deepEqual(
+        err.details?.causes?.map((c) => [c.field, c.message]),
+        [['spec.containers[0].name', 'Duplicate value: "web"']],
+      );
+      return true;
+    },
+  );
+});

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [PODS] [--50k]`: each benchmark at 5,000 pods (or PODS) in its own process (so
  * memory figures are its own). --50k adds the sim's start-up and the cockpit at 50,000 pods:
- * opt-in, because the sim alone takes about 100 s to start that many on a loaded 2-core machine.
+ * opt-in, because the sim alone takes 15-22 s to start that many on a 2-core machine at load 3-5.
  */
 import { spawnSync } from 'node:child_process';
 

@@ -11,17 +11,27 @@ export interface Clock {
   clearTimer(timer: Timer): void;
 }
 
-let lastSecond = NaN;
-let lastIso = '';
+const formatted = new Map<number, string>();
 
-/** The clock's time as the apiserver writes timestamps (whole seconds), formatted once per second. */
-export function isoTime(clock: Clock): string {
-  const second = Math.floor(clock.now() / 1000);
-  if (second !== lastSecond) {
-    lastSecond = second;
-    lastIso = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+/**
+ * An instant as the apiserver writes timestamps (whole seconds, RFC 3339). Each second is
+ * formatted once: the kubelet writes several timestamps per pod status, nearly all of a few
+ * recent seconds.
+ */
+export function isoSeconds(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  let iso = formatted.get(second);
+  if (iso === undefined) {
+    if (formatted.size >= 1000) formatted.clear();
+    iso = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    formatted.set(second, iso);
   }
-  return lastIso;
+  return iso;
+}
+
+/** The clock's time as the apiserver writes timestamps. */
+export function isoTime(clock: Clock): string {
+  return isoSeconds(clock.now());
 }
 
 /** Real time, optionally faster: at speed 10, one simulated minute lasts six seconds. */

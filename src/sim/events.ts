@@ -8,9 +8,19 @@ export interface EventSource {
   host?: string;
 }
 
+const SHARED_LIMIT = 5000;
+
 export class EventRecorder {
   /** Last event name per (object, type, reason, message), so repeats fold without a scan. */
   private readonly recent = new Map<string, string>();
+  /**
+   * Frozen values many Events hold alike, given to the store to share instead of copy (Events are
+   * five times the pods): one source per component and host, one involvedObject per object
+   * version (a kubelet records three about one pod), one string per repeated message.
+   */
+  private readonly sources = new Map<string, EventSource>();
+  private lastAbout?: { about: Obj; involved: Obj['involvedObject'] };
+  private readonly messages = new Map<string, string>();
 
   constructor(
     private readonly store: Store,
@@ -26,12 +36,13 @@ export class EventRecorder {
   }
 
   record(source: EventSource | string, about: Obj, type: 'Normal' | 'Warning', reason: string, message: string): void {
-    const src = typeof source === 'string' ? { component: source } : source;
+    const src = this.sourceOf(source);
+    message = this.shared(message);
     const ns = about.metadata.namespace || 'default';
     const now = isoTime(this.clock);
     const foldKey = `${about.metadata.uid}\u0000${type}\u0000${reason}\u0000${message}`;
     const existingName = this.recent.get(foldKey);
-    const existing = existingName ? this.store.get(R.events, ns, existingName) : undefined;
+    const existing = existingName ? this.store.peek(R.events, ns, existingName) : undefined;
     try {
       if (existing) {
         this.store.mutate(
@@ -52,14 +63,7 @@ export class EventRecorder {
           name: `${about.metadata.name}.${(this.clock.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`,
           namespace: ns,
         },
-        involvedObject: {
-          apiVersion: about.apiVersion ?? apiVersionOf(R.pods),
-          kind: about.kind,
-          name: about.metadata.name,
-          namespace: about.metadata.namespace,
-          uid: about.metadata.uid,
-          resourceVersion: about.metadata.resourceVersion,
-        },
+        involvedObject: this.involvedObject(about),
         reason,
         message,
         type,
@@ -70,10 +74,41 @@ export class EventRecorder {
         lastTimestamp: now,
         eventTime: null,
         count: 1,
-      }, { frozen: true });
+      }, { frozen: true, handOver: true });
       this.recent.set(foldKey, created.metadata.name!);
     } catch {
       // Events are best effort, as in client-go's recorder (for example while a namespace terminates).
     }
+  }
+
+  private sourceOf(source: EventSource | string): EventSource {
+    const src = typeof source === 'string' ? { component: source } : source;
+    const key = `${src.component}\u0000${src.host ?? ''}`;
+    let shared = this.sources.get(key);
+    if (!shared) this.sources.set(key, (shared = Object.freeze({ ...src })));
+    return shared;
+  }
+
+  private involvedObject(about: Obj): Obj['involvedObject'] {
+    if (this.lastAbout?.about === about) return this.lastAbout.involved;
+    const involved = Object.freeze({
+      apiVersion: about.apiVersion ?? apiVersionOf(R.pods),
+      kind: about.kind,
+      name: about.metadata.name,
+      namespace: about.metadata.namespace,
+      uid: about.metadata.uid,
+      resourceVersion: about.metadata.resourceVersion,
+    });
+    // Only a stored (frozen) object is the same version the next time it is passed.
+    if (Object.isFrozen(about)) this.lastAbout = { about, involved };
+    return involved;
+  }
+
+  private shared(message: string): string {
+    const known = this.messages.get(message);
+    if (known !== undefined) return known;
+    if (this.messages.size >= SHARED_LIMIT) this.messages.clear();
+    this.messages.set(message, message);
+    return message;
   }
 }

@@ -69,8 +69,17 @@ export const RESOURCES: readonly ResourceType[] = [
 
 export const apiVersionOf = (t: ResourceType) => (t.group ? `${t.group}/${t.version}` : t.version);
 
-/** Storage key: core events and events.k8s.io events are one store, as in the apiserver. */
-export const storageKey = (t: ResourceType) => (t.resource === 'events' ? 'events' : `${t.group}/${t.resource}`);
+const storageKeys = new WeakMap<ResourceType, string>();
+
+/**
+ * Storage key: core events and events.k8s.io events are one store, as in the apiserver. Kept per
+ * kind: the store and every watch ask on each write, and a new string each time cost its hashing.
+ */
+export function storageKey(t: ResourceType): string {
+  let key = storageKeys.get(t);
+  if (key === undefined) storageKeys.set(t, (key = t.resource === 'events' ? 'events' : `${t.group}/${t.resource}`));
+  return key;
+}
 
 export function findResource(group: string, version: string, resource: string): ResourceType | undefined {
   return RESOURCES.find((t) => t.group === group && t.version === version && t.resource === resource);

@@ -37,6 +37,8 @@ export class ControllerManager {
   private readonly queue = new Map<Controller, Set<string>>();
   private readonly timers = new Map<string, Timer>();
   private readonly failures = new Map<string, number>();
+  /** Each controller's queue function, made once (not a closure per controller per store event). */
+  private readonly queueFns = new Map<Controller, (key: string) => void>();
   private scheduled = false;
   private pumping = false;
   private waiters: (() => void)[] = [];
@@ -51,6 +53,7 @@ export class ControllerManager {
 
   add(...controllers: Controller[]): void {
     this.list.push(...controllers);
+    for (const c of controllers) this.queueFns.set(c, (key) => this.enqueue(c, key));
   }
 
   start(): void {
@@ -143,7 +146,7 @@ export class ControllerManager {
   private offer(ev: StoreEvent): void {
     for (const c of this.list) {
       try {
-        c.onEvent(ev, (key) => this.enqueue(c, key));
+        c.onEvent(ev, this.queueFns.get(c)!);
       } catch (err) {
         this.log(`${c.name}: event handler failed: ${(err as Error).stack ?? err}`);
       }

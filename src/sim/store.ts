@@ -2,10 +2,11 @@
  * The simulator's storage: every object, one resourceVersion counter bumped on every write
  * (as etcd does), and a bounded history of changes per kind so watches can resume from an RV.
  */
-import { randomUUID } from 'node:crypto';
-import { isoTime, type Clock } from './clock.js';
+import { isoSeconds, isoTime, type Clock } from './clock.js';
 import { ApiError, alreadyExists, conflict, invalid, notFound, type StatusCause } from './errors.js';
 import { R, apiVersionOf, storageKey, type ResourceType } from './resources.js';
+import { newUid } from './uid.js';
+import { cloneJson, copyUnfrozen, deepFreeze, jsonEqual, shareUnchanged } from './json.js';
 
 /** A Kubernetes object as plain JSON. */
 export interface Obj {
@@ -65,6 +66,11 @@ export interface WriteOptions {
    * controllers' hot paths that write many objects and read little of what they wrote.
    */
   frozen?: boolean;
+  /**
+   * The caller hands `input` over and keeps no hold on it: its unfrozen parts are stored (and
+   * frozen) as they are instead of copied, for controllers that build a new object per write.
+   */
+  handOver?: boolean;
 }
 
 export interface DeleteOptions {
@@ -82,29 +88,26 @@ export function randomSuffix(n = 5): string {
 }
 
 /**
- * A deep copy of a JSON value (objects, arrays, primitives), several times faster than
- * structuredClone on Kubernetes objects, which are all this store holds.
+ * A write's input for the store to finish and keep: the object and its metadata unfrozen (the
+ * store sets fields in them); frozen subtrees, stored before, are shared. Unfrozen parts are
+ * copied unless the input is handed over.
  */
-export function cloneJson<T>(v: T): T {
-  if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) {
-    const n = v.length;
-    const a = new Array(n);
-    for (let i = 0; i < n; i++) a[i] = cloneJson(v[i]);
-    return a as T;
-  }
-  const o: Record<string, unknown> = {};
-  for (const k in v) o[k] = cloneJson((v as Record<string, unknown>)[k]);
-  return o as T;
+function ownCopy(input: Obj, handedOver = false): Obj {
+  const obj: Obj = Object.isFrozen(input) ? { ...input } : handedOver ? input : copyUnfrozen(input);
+  if (obj.metadata && Object.isFrozen(obj.metadata)) obj.metadata = { ...obj.metadata };
+  return obj;
 }
-const clone = cloneJson;
-const deepFreeze = <T>(o: T): T => {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
-    Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
-  }
-  return o;
-};
+
+/**
+ * Points what an update left unchanged at the stored version's (frozen) subtrees: versions share
+ * them, and the equality checks and the freezing that follow skip them.
+ */
+function shareWithStored(obj: Obj, current: Obj): void {
+  for (const k in obj) if (k !== 'metadata') obj[k] = shareUnchanged(obj[k], current[k]);
+  const m = obj.metadata;
+  for (const k in m) m[k] = shareUnchanged(m[k], current.metadata[k]);
+}
+
 const nsKey = (ns: string | undefined, name: string) => `${ns ?? ''}/${name}`;
 
 interface History {
@@ -143,8 +146,13 @@ export class Store {
   }
 
   get(rt: ResourceType, ns: string | undefined, name: string): Obj | undefined {
-    const o = this.bucket(rt).get(nsKey(rt.namespaced ? ns : undefined, name));
+    const o = this.peek(rt, ns, name);
     return o ? this.present(rt, o) : undefined;
+  }
+
+  /** The stored object itself, frozen (read it, never change it), for controllers' hot paths. */
+  peek(rt: ResourceType, ns: string | undefined, name: string): Obj | undefined {
+    return this.bucket(rt).get(nsKey(rt.namespaced ? ns : undefined, name));
   }
 
   mustGet(rt: ResourceType, ns: string | undefined, name: string): Obj {
@@ -178,8 +186,8 @@ export class Store {
     return this.bucket(rt).size;
   }
 
-  create(rt: ResourceType, input: Obj, opts: Pick<WriteOptions, 'frozen'> = {}): Obj {
-    const obj = clone(input);
+  create(rt: ResourceType, input: Obj, opts: Pick<WriteOptions, 'frozen' | 'handOver'> = {}): Obj {
+    const obj = ownCopy(input, opts.handOver);
     obj.metadata ??= {};
     const m = obj.metadata;
     if (rt.namespaced) {
@@ -203,7 +211,7 @@ export class Store {
     if (this.bucket(rt).has(nsKey(m.namespace, m.name))) throw alreadyExists(rt.resource, rt.group, m.name);
     obj.apiVersion = apiVersionOf(rt);
     obj.kind = rt.kind;
-    m.uid = randomUUID();
+    m.uid = newUid();
     m.creationTimestamp = isoTime(this.clock);
     delete m.deletionTimestamp;
     delete m.deletionGracePeriodSeconds;
@@ -219,10 +227,10 @@ export class Store {
    * of kinds with a status subresource is kept. A set metadata.resourceVersion is a precondition.
    */
   update(rt: ResourceType, input: Obj, opts: WriteOptions = {}): Obj {
-    return this.write(rt, input, opts, false);
+    return this.write(rt, input, opts, opts.handOver ?? false);
   }
 
-  /** update(), taking `input` as its own when `owned` (a copy nobody else holds) instead of copying it. */
+  /** update(), taking `input` as its own when `owned` (nobody else holds it) instead of copying it. */
   private write(rt: ResourceType, input: Obj, opts: WriteOptions, owned: boolean): Obj {
     const name = input.metadata?.name;
     const ns = rt.namespaced ? input.metadata?.namespace : undefined;
@@ -234,10 +242,10 @@ export class Store {
     let obj: Obj;
     if (opts.subresource === 'status') {
       // Only the status is new: the rest shares the stored (frozen) spec and metadata values.
-      obj = { ...current, metadata: { ...current.metadata }, status: owned ? input.status : clone(input.status) };
+      obj = { ...current, metadata: { ...current.metadata }, status: owned ? input.status : copyUnfrozen(input.status) };
       if (obj.status === undefined) delete obj.status;
     } else {
-      obj = owned ? input : clone(input);
+      obj = ownCopy(input, owned);
       if (rt.subresources.includes('status')) {
         if (current.status === undefined) delete obj.status;
         else obj.status = current.status; // frozen, shared
@@ -263,6 +271,7 @@ export class Store {
     if (rt.generation) m.generation = specChanged(current, obj) ? (cm.generation ?? 1) + 1 : cm.generation;
     // A status write keeps the stored spec and metadata, which were validated when written.
     this.admit(rt, obj, current, opts.subresource !== 'status');
+    shareWithStored(obj, current);
     // A pod stays for the kubelet unless its grace period is already 0; a namespace also waits for spec.finalizers.
     const podWaits = rt === R.pods && (cm.deletionGracePeriodSeconds ?? 0) > 0;
     const nsWaits = rt === R.namespaces && (obj.spec?.finalizers?.length ?? 0) > 0;
@@ -294,7 +303,7 @@ export class Store {
       throw new ApiError(409, 'Conflict', `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
     if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) throw conflict(rt.resource, rt.group, name);
 
-    const obj = clone(current) as Obj;
+    const obj = ownCopy(current);
     const m = obj.metadata;
     const finalizers = new Set(m.finalizers ?? []);
     if (opts.propagationPolicy === 'Orphan') finalizers.add('orphan');
@@ -314,7 +323,7 @@ export class Store {
     }
     m.finalizers = [...finalizers];
     if (m.finalizers.length === 0) delete m.finalizers;
-    m.deletionTimestamp = new Date(this.clock.now() + grace * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    m.deletionTimestamp = isoSeconds(this.clock.now() + grace * 1000);
     m.deletionGracePeriodSeconds = grace;
     if (rt.generation) m.generation = (m.generation ?? 1) + 1;
     return { object: this.commit(rt, 'MODIFIED', obj, current), gone: false };
@@ -324,7 +333,7 @@ export class Store {
   remove(rt: ResourceType, ns: string | undefined, name: string): Obj | undefined {
     const current = this.bucket(rt).get(nsKey(rt.namespaced ? ns : undefined, name));
     if (!current) return undefined;
-    return this.commit(rt, 'DELETED', clone(current) as Obj, current);
+    return this.commit(rt, 'DELETED', ownCopy(current), current);
   }
 
   /**
@@ -387,7 +396,7 @@ export class Store {
   }
 
   private present(rt: ResourceType, o: Obj): Obj {
-    const c = clone(o) as Obj;
+    const c = cloneJson(o);
     c.apiVersion = apiVersionOf(rt);
     c.kind = rt.kind;
     return c;
@@ -413,30 +422,6 @@ export class Store {
 export function isPodTerminal(pod: Obj): boolean {
   const phase = pod.status?.phase;
   return phase === 'Succeeded' || phase === 'Failed';
-}
-
-/**
- * Whether two JSON values are equal as the apiserver's encoding would be: key order and
- * undefined-valued keys do not count, and shared (frozen) subtrees are equal without a walk.
- */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  let keys = 0;
-  for (const k in x) {
-    if (x[k] === undefined) continue;
-    keys++;
-    if (!jsonEqual(x[k], y[k])) return false;
-  }
-  for (const k in y) if (y[k] !== undefined) keys--;
-  return keys === 0;
 }
 
 /** Whether anything but metadata and status differs (what bumps metadata.generation). */

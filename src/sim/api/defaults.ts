@@ -90,9 +90,10 @@ export function defaultPod(o: Obj, old: Obj | undefined): void {
     spec.serviceAccount ??= spec.serviceAccountName;
     spec.priority ??= 0;
     spec.preemptionPolicy ??= 'PreemptLowerPriority';
-    const tolerations: J[] = (spec.tolerations ??= []);
-    for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'])
-      if (!tolerations.some((t) => t.key === key)) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+    // A new array, not a push: a controller's pod shares its template's (frozen) tolerations.
+    const tolerations: J[] = spec.tolerations ?? [];
+    const missing = ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable'].filter((key) => !tolerations.some((t) => t.key === key));
+    if (missing.length || !spec.tolerations) spec.tolerations = [...tolerations, ...missing.map((key) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }))];
     o.status ??= {};
     o.status.phase ??= 'Pending';
     o.status.qosClass ??= 'BestEffort';

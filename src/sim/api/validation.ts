@@ -5,6 +5,7 @@
  */
 import type { StatusCause } from '../errors.js';
 import type { Obj } from '../store.js';
+import { jsonEqual } from '../json.js';
 import { matchesSelector, selectorRequirements } from '../labels.js';
 
 type J = Record<string, any>;
@@ -135,14 +136,27 @@ export function validateMeta(o: Obj, rule: NameRule, namespaced: boolean): Statu
 
 // ---------- pod spec ----------
 
+const negative = (v: unknown): boolean => typeof v === 'number' && v < 0;
+
 function nonNegative(v: unknown, field: string): StatusCause[] {
-  return typeof v === 'number' && v < 0 ? [invalid(field, v, 'must be greater than or equal to 0')] : [];
+  return negative(v) ? [invalid(field, v, 'must be greater than or equal to 0')] : [];
 }
 
+const validPort = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535;
+const PORT_RANGE = 'must be between 1 and 65535, inclusive';
+
 function validatePort(v: unknown, field: string): StatusCause[] {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 65535) return [invalid(field, v, 'must be between 1 and 65535, inclusive')];
-  return [];
+  return validPort(v) ? [] : [invalid(field, v, PORT_RANGE)];
 }
+
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'];
+const PROBE_COUNTS = ['timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'initialDelaySeconds'];
+
+/**
+ * Frozen (stored, never changed) container lists that passed. Every pod of a ReplicaSet shares its
+ * template's list, and every later write of a pod the same list: each is checked once.
+ */
+const passed = new WeakSet<unknown[]>();
 
 function validateContainers(list: unknown, path: string, requireSome: boolean, names: Set<string>): StatusCause[] {
   const out: StatusCause[] = [];
@@ -151,6 +165,14 @@ function validateContainers(list: unknown, path: string, requireSome: boolean, n
     return out;
   }
   if (!Array.isArray(list)) return [invalid(path, list, 'must be a list')];
+  if (passed.has(list)) {
+    // Only a name taken by the other list (init or regular containers) can be wrong now.
+    list.forEach((c: J, i) => {
+      if (names.has(c.name)) out.push(duplicate(`${path}[${i}].name`, c.name));
+      names.add(c.name);
+    });
+    return out;
+  }
   list.forEach((c: J, i) => {
     const p = `${path}[${i}]`;
     if (!c || typeof c !== 'object') {
@@ -166,9 +188,10 @@ function validateContainers(list: unknown, path: string, requireSome: boolean, n
     if (!c.image || (typeof c.image === 'string' && c.image.trim() === '')) out.push(required(`${p}.image`));
     if (c.imagePullPolicy !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(c.imagePullPolicy))
       out.push(notSupported(`${p}.imagePullPolicy`, c.imagePullPolicy, ['Always', 'IfNotPresent', 'Never']));
+    // Field paths are built only for a cause: every pod write is validated, nearly all without one.
     const ports = Array.isArray(c.ports) ? c.ports : [];
     ports.forEach((port: J, j: number) => {
-      out.push(...validatePort(port?.containerPort, `${p}.ports[${j}].containerPort`));
+      if (!validPort(port?.containerPort)) out.push(invalid(`${p}.ports[${j}].containerPort`, port?.containerPort, PORT_RANGE));
       if (port?.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(port.protocol))
         out.push(notSupported(`${p}.ports[${j}].protocol`, port.protocol, ['SCTP', 'TCP', 'UDP']));
     });
@@ -176,15 +199,15 @@ function validateContainers(list: unknown, path: string, requireSome: boolean, n
     envNames.forEach((e: J, j: number) => {
       if (!e?.name) out.push(required(`${p}.env[${j}].name`));
     });
-    for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    for (const probe of PROBES) {
       const pr = c[probe];
       if (!pr) continue;
-      for (const f of ['timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'initialDelaySeconds'])
-        out.push(...nonNegative(pr[f], `${p}.${probe}.${f}`));
+      for (const f of PROBE_COUNTS) if (negative(pr[f])) out.push(...nonNegative(pr[f], `${p}.${probe}.${f}`));
       if ((probe === 'livenessProbe' || probe === 'startupProbe') && pr.successThreshold !== undefined && pr.successThreshold !== 1)
         out.push(invalid(`${p}.${probe}.successThreshold`, pr.successThreshold, 'must be 1'));
     }
   });
+  if (out.length === 0 && Object.isFrozen(list)) passed.add(list);
   return out;
 }
 
@@ -319,22 +342,23 @@ export function validateReplicaSet(o: Obj, old: Obj | undefined): StatusCause[] 
 
 const MUTABLE_POD_SPEC = new Set(['activeDeadlineSeconds', 'tolerations', 'terminationGracePeriodSeconds', 'nodeName', 'schedulingGates']);
 
+/** Whether two pod specs differ at most in what a pod update may change (the fields above, container images). */
+function sameImmutablePodSpec(a: J, b: J): boolean {
+  const ignored: J = { containers: undefined, initContainers: undefined };
+  for (const k of MUTABLE_POD_SPEC) ignored[k] = undefined;
+  return jsonEqual({ ...a, ...ignored }, { ...b, ...ignored }) && sameButImages(a.containers, b.containers) && sameButImages(a.initContainers, b.initContainers);
+}
+
+/** Container lists equal but for their images; a list shared with the stored version is equal without a copy. */
+const sameButImages = (x: unknown, y: unknown): boolean => x === y || jsonEqual(withoutImages(x), withoutImages(y));
+const withoutImages = (list: unknown): unknown => (Array.isArray(list) ? list.map((c) => (c && typeof c === 'object' ? { ...c, image: undefined } : c)) : list);
+
 export function validatePod(o: Obj, old: Obj | undefined): StatusCause[] {
   const out = validateMeta(o, 'subdomain', true);
   out.push(...validatePodSpec(o.spec, 'spec'));
   if (old) {
-    // The spec as JSON without the fields an update may change (no copy: a replacer skips them).
-    const strip = (s: J | undefined) => {
-      const spec = s ?? {};
-      const containers = new Set<unknown>([...(spec.containers ?? []), ...(spec.initContainers ?? [])]);
-      return JSON.stringify(spec, function (this: unknown, k: string, v: unknown) {
-        if (this === spec && MUTABLE_POD_SPEC.has(k)) return undefined;
-        if (k === 'image' && containers.has(this)) return undefined;
-        return v;
-      });
-    };
     if (old.spec?.nodeName && o.spec?.nodeName !== old.spec.nodeName) out.push(immutable('spec.nodeName', o.spec?.nodeName, old.spec.nodeName)[0]);
-    else if (strip(o.spec) !== strip(old.spec))
+    else if (!sameImmutablePodSpec(o.spec ?? {}, old.spec ?? {}))
       out.push(forbidden('spec', 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)'));
   }
   return out;

@@ -1,9 +1,9 @@
 /** create, update, patch, delete and the status/scale subresources. */
-import { randomUUID } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest, conflict, notFound, alreadyExists, invalid } from '../errors.js';
 import { isoTime, type Clock } from '../clock.js';
 import { R, apiVersionOf, type ResourceType } from '../resources.js';
+import { newUid } from '../uid.js';
 import { randomSuffix, type DeleteOptions, type Obj, type Store } from '../store.js';
 import { selectorString } from '../labels.js';
 import { admitOnly } from './hooks.js';
@@ -60,7 +60,7 @@ function dryRunCreate(store: Store, rt: ResourceType, input: Obj): Obj {
   if (store.get(rt, m.namespace, m.name)) throw alreadyExists(rt.resource, rt.group, m.name);
   obj.apiVersion = apiVersionOf(rt);
   obj.kind = rt.kind;
-  m.uid = randomUUID();
+  m.uid = newUid();
   m.creationTimestamp = isoTime(store.clock);
   delete m.resourceVersion;
   if (rt.generation) m.generation = 1;

@@ -127,15 +127,20 @@ export class ServicePods {
     const byPair = this.bySelectorPair.get(ns);
     if (!byPair) return [];
     const keys = new Set<string>();
-    for (const labels of old ? [pod.metadata.labels, old.metadata.labels] : [pod.metadata.labels]) {
-      for (const [k, v] of Object.entries(labels ?? {})) {
-        for (const name of byPair.get(`${k}=${v}`) ?? []) {
-          const sel = serviceSelector(this.services.get(ns, name)!);
-          if (sel && matchesEquality(sel, labels)) keys.add(`${ns}/${name}`);
-        }
+    this.addServicesSelecting(ns, byPair, pod.metadata.labels, keys);
+    if (old && old.metadata.labels !== pod.metadata.labels) this.addServicesSelecting(ns, byPair, old.metadata.labels, keys);
+    return [...keys];
+  }
+
+  private addServicesSelecting(ns: string, byPair: Map<string, Set<string>>, labels: Record<string, string> | undefined, keys: Set<string>): void {
+    for (const k in labels) {
+      const names = byPair.get(`${k}=${labels[k]}`);
+      if (!names) continue;
+      for (const name of names) {
+        const sel = serviceSelector(this.services.get(ns, name)!);
+        if (sel && matchesEquality(sel, labels)) keys.add(`${ns}/${name}`);
       }
     }
-    return [...keys];
   }
 }
 
@@ -144,11 +149,19 @@ function podEndpointsChanged(a: Obj, b: Obj): boolean {
   if (!sameLabels(a.metadata.labels, b.metadata.labels)) return true;
   if (a.spec?.hostname !== b.spec?.hostname || a.spec?.subdomain !== b.spec?.subdomain) return true;
   if (a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp) return true;
-  if (isPodReady(a) !== isPodReady(b)) return true;
-  if (podIPs(a).join(',') !== podIPs(b).join(',')) return true;
-  if (isPodTerminal(a) !== isPodTerminal(b)) return true;
   if (a.spec?.nodeName !== b.spec?.nodeName) return true;
+  // Versions share what a write left unchanged: the same status object needs no look.
+  if (a.status === b.status) return false;
+  if (isPodReady(a) !== isPodReady(b)) return true;
+  if (!samePodIPs(a, b)) return true;
+  if (isPodTerminal(a) !== isPodTerminal(b)) return true;
   return false;
+}
+
+function samePodIPs(a: Obj, b: Obj): boolean {
+  const x = podIPs(a);
+  const y = podIPs(b);
+  return x.length === y.length && x.every((ip, i) => ip === y[i]);
 }
 
 interface Endpoint {

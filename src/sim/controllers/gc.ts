@@ -10,7 +10,8 @@
  */
 import type { Controller, SimContext } from '../runtime.js';
 import { RESOURCES, resourceForKind, storageKey, type ResourceType } from '../resources.js';
-import { jsonEqual, type Obj, type OwnerReference, type StoreEvent } from '../store.js';
+import { jsonEqual } from '../json.js';
+import type { Obj, OwnerReference, StoreEvent } from '../store.js';
 import { isNotFound } from './ctrlutil.js';
 
 const ORPHAN = 'orphan';
@@ -78,6 +79,8 @@ export class GarbageCollector implements Controller {
 
   onEvent(ev: StoreEvent, queue: (key: string) => void): void {
     if (ev.rt.resource === 'events') return;
+    // Most writes (status ones) move nothing the graph holds; an object being deleted is looked at on every write.
+    if (ev.type === 'MODIFIED' && ev.old && !ev.object.metadata.deletionTimestamp && sameOwnership(ev.old, ev.object)) return;
     const uid = ev.object.metadata.uid!;
     const before = this.nodes.get(uid);
     this.observe(ev);
@@ -211,6 +214,11 @@ export class GarbageCollector implements Controller {
       if (!isNotFound(err)) throw err;
     }
   }
+}
+
+/** Whether two versions of an object agree on the owners and finalizers the graph keeps of it. */
+function sameOwnership(a: Obj, b: Obj): boolean {
+  return jsonEqual(a.metadata.ownerReferences, b.metadata.ownerReferences) && jsonEqual(a.metadata.finalizers, b.metadata.finalizers);
 }
 
 /** Workload kinds whose deletion should cascade in foreground when their owner is deleted in foreground. */

@@ -8,11 +8,12 @@
  * so pods created together become Ready together, as the worked examples assume.
  */
 import { createHash } from 'node:crypto';
-import { isoTime } from '../clock.js';
+import { isoSeconds, isoTime } from '../clock.js';
 import { podBehaviour, type PodBehaviour } from '../podBehaviour.js';
 import { R } from '../resources.js';
 import { keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
-import { isPodTerminal, jsonEqual, type Obj, type StoreEvent } from '../store.js';
+import { jsonEqual } from '../json.js';
+import { isPodTerminal, type Obj, type StoreEvent } from '../store.js';
 
 export const KUBELET_COMPONENT = 'kubelet';
 const BACKOFF_INITIAL_MS = 10_000;
@@ -55,6 +56,7 @@ interface PodRuntime {
   ip?: string;
   ipSlot?: number;
   warned?: boolean;
+  containerId?: { restarts: number; id: string };
 }
 
 const sha = (s: string): string => createHash('sha256').update(s).digest('hex');
@@ -410,7 +412,7 @@ export class Kubelet implements Controller {
       rt.finished = { exitCode: code, reason, startedAt, finishedAt: at };
       return;
     }
-    rt.lastState = { terminated: { exitCode: code, reason, startedAt: new Date(startedAt).toISOString().replace(/\.\d{3}Z$/, 'Z'), finishedAt: new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z'), containerID: this.containerId(rt) } };
+    rt.lastState = { terminated: { exitCode: code, reason, startedAt: isoSeconds(startedAt), finishedAt: isoSeconds(at), containerID: this.containerId(rt) } };
     rt.restartCount++;
     rt.runningSince = undefined;
     rt.backoffMs = Math.min(BACKOFF_MAX_MS, BACKOFF_INITIAL_MS * 2 ** (rt.restartCount - 1));
@@ -420,19 +422,31 @@ export class Kubelet implements Controller {
     }
   }
 
+  /** The current container's ID (kept per restart: a sha256 on every status write cost a tenth of the kubelet's time). */
   private containerId(rt: PodRuntime): string {
-    return `containerd://${sha(`${rt.uid}/${rt.restartCount}`)}`;
+    if (rt.containerId?.restarts !== rt.restartCount) rt.containerId = { restarts: rt.restartCount, id: `containerd://${sha(`${rt.uid}/${rt.restartCount}`)}` };
+    return rt.containerId.id;
+  }
+
+  /** The imageID a container status reports, per image. */
+  private readonly imageRefs = new Map<string, string>();
+  private imageRef(image: string): string {
+    let ref = this.imageRefs.get(image);
+    if (ref === undefined) {
+      ref = image.includes('@') ? image : `${image.includes('/') ? image.replace(/:[^/:]+$/, '') : `docker.io/library/${image.replace(/:[^/:]+$/, '')}`}@sha256:${sha(image)}`;
+      this.imageRefs.set(image, ref);
+    }
+    return ref;
   }
 
   private writeStatus(pod: Obj, rt: PodRuntime, now: number): void {
-    const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const prev = pod.status ?? {};
     const prevConds = new Map<string, any>(((prev.conditions as any[] | undefined) ?? []).map((c) => [c.type, c]));
-    const nowIso = iso(now);
+    const nowIso = isoSeconds(now);
     const cond = (type: string, ok: boolean, reason?: string, message?: string, since?: number) => {
       const status = ok ? 'True' : 'False';
       const p = prevConds.get(type);
-      const c: any = { type, status, lastProbeTime: null, lastTransitionTime: p && p.status === status ? p.lastTransitionTime : since !== undefined ? iso(since) : nowIso };
+      const c: any = { type, status, lastProbeTime: null, lastTransitionTime: p && p.status === status ? p.lastTransitionTime : since !== undefined ? isoSeconds(since) : nowIso };
       if (!ok && reason) c.reason = reason;
       if (!ok && message) c.message = message;
       return c;
@@ -455,11 +469,11 @@ export class Kubelet implements Controller {
     ];
     const containerStatuses = containers.map((c) => {
       const image = String(c.image ?? '');
-      const imageRef = image.includes('@') ? image : `${image.includes('/') ? image.replace(/:[^/:]+$/, '') : `docker.io/library/${image.replace(/:[^/:]+$/, '')}`}@sha256:${sha(image)}`;
+      const imageRef = this.imageRef(image);
       let state: any;
       if (rt.finished) {
-        state = { terminated: { exitCode: rt.finished.exitCode, reason: rt.finished.reason, startedAt: iso(rt.finished.startedAt), finishedAt: iso(rt.finished.finishedAt), containerID: this.containerId(rt) } };
-      } else if (running) state = { running: { startedAt: iso(rt.runningSince!) } };
+        state = { terminated: { exitCode: rt.finished.exitCode, reason: rt.finished.reason, startedAt: isoSeconds(rt.finished.startedAt), finishedAt: isoSeconds(rt.finished.finishedAt), containerID: this.containerId(rt) } };
+      } else if (running) state = { running: { startedAt: isoSeconds(rt.runningSince!) } };
       else if (rt.backoffUntil !== undefined)
         state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(rt.backoffMs! / 1000) >= 60 ? `${Math.floor(rt.backoffMs! / 60000)}m${(rt.backoffMs! / 1000) % 60}s` : `${rt.backoffMs! / 1000}s`} restarting failed container=${c.name} pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})` } };
       else state = { waiting: { reason: 'ContainerCreating' } };
@@ -482,7 +496,7 @@ export class Kubelet implements Controller {
       conditions,
       hostIP: this.nodeIp(rt.node),
       hostIPs: [{ ip: this.nodeIp(rt.node) }],
-      startTime: prev.startTime ?? iso(rt.boundAt),
+      startTime: prev.startTime ?? isoSeconds(rt.boundAt),
       containerStatuses,
       qosClass: prev.qosClass ?? 'BestEffort',
     };
@@ -493,7 +507,7 @@ export class Kubelet implements Controller {
     if ((pod.spec.initContainers as any[] | undefined)?.length) {
       status.initContainerStatuses = (pod.spec.initContainers as any[]).map((c) => ({
         name: c.name,
-        state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: iso(rt.boundAt), finishedAt: iso(rt.boundAt), containerID: `containerd://${sha(`${rt.uid}/init/${c.name}`)}` } },
+        state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: isoSeconds(rt.boundAt), finishedAt: isoSeconds(rt.boundAt), containerID: `containerd://${sha(`${rt.uid}/init/${c.name}`)}` } },
         lastState: {},
         ready: true,
         restartCount: 0,
@@ -503,7 +517,7 @@ export class Kubelet implements Controller {
       }));
     }
     if (jsonEqual(status, prev)) return;
-    this.ctx.store.update(R.pods, { ...pod, status }, { subresource: 'status', frozen: true });
+    this.ctx.store.update(R.pods, { ...pod, status }, { subresource: 'status', frozen: true, handOver: true });
   }
 
   private readonly nodeIps = new Map<string, string>();

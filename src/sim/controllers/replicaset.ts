@@ -7,7 +7,8 @@ import { isoTime } from '../clock.js';
 import { matchesRequirements, matchesSelector, selectorRequirements, type Requirement } from '../labels.js';
 import { R } from '../resources.js';
 import { controllerOf, keyOf, splitKey, type Controller, type SimContext } from '../runtime.js';
-import { cloneJson, jsonEqual, type Obj, type StoreEvent } from '../store.js';
+import { jsonEqual } from '../json.js';
+import type { Obj, StoreEvent } from '../store.js';
 import { availableAt, getPodReadyCondition, isPodActive, isPodAvailable, isPodReady, isPodTerminating, podsToDelete, type PodIndex } from './podUtil.js';
 
 const BURST_REPLICAS = 500;
@@ -79,7 +80,7 @@ export class ReplicaSetController implements Controller {
   sync(key: string): void {
     const [ns, name] = splitKey(key);
     const { store } = this.ctx;
-    const rs = store.get(R.replicasets, ns, name);
+    const rs = store.peek(R.replicasets, ns, name);
     if (!rs) return;
     const allPods = this.claimPods(rs);
     const active = allPods.filter(isPodActive);
@@ -176,10 +177,10 @@ export class ReplicaSetController implements Controller {
             ...(tpl.metadata?.finalizers ? { finalizers: [...tpl.metadata.finalizers] } : {}),
             ownerReferences: [controllerRef(rs)],
           },
-          spec: cloneJson(tpl.spec ?? {}),
+          spec: { ...tpl.spec },
         };
         try {
-          const created = store.create(R.pods, pod, { frozen: true });
+          const created = store.create(R.pods, pod, { frozen: true, handOver: true });
           recorder.normal(RS_COMPONENT, rs, 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
         } catch (err) {
           recorder.warning(RS_COMPONENT, rs, 'FailedCreate', `Error creating: ${(err as Error).message}`);

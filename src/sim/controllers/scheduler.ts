@@ -24,11 +24,14 @@ export class Scheduler implements Controller {
   constructor(private readonly ctx: SimContext) {}
 
   private readonly nodes = new Map<string, Obj>();
+  /** The nodes sorted by name, until a node changes. */
+  private byName?: Obj[];
 
   onEvent(ev: StoreEvent, queue: (key: string) => void): void {
     if (ev.rt === R.nodes) {
       if (ev.type === 'DELETED') this.nodes.delete(ev.object.metadata.name!);
       else this.nodes.set(ev.object.metadata.name!, ev.object);
+      this.byName = undefined;
       // A node appeared or changed: retry pods that found no node.
       for (const k of this.unschedulable) queue(k);
       this.unschedulable.clear();
@@ -60,13 +63,13 @@ export class Scheduler implements Controller {
   sync(key: string): void {
     const [ns, name] = splitKey(key);
     const { store, recorder } = this.ctx;
-    const pod = store.get(R.pods, ns, name);
+    const pod = store.peek(R.pods, ns, name);
     if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp) return;
     if (!this.seeded) {
       for (const n of store.scan(R.nodes)) this.nodes.set(n.metadata.name!, n);
       this.seeded = true;
     }
-    const nodes = [...this.nodes.values()].sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
+    const nodes = (this.byName ??= [...this.nodes.values()].sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1)));
     const sel: Record<string, string> = pod.spec?.nodeSelector ?? {};
     const fit = nodes.filter(
       (n) => nodeReady(n) && !n.spec?.unschedulable && Object.entries(sel).every(([k, v]) => n.metadata.labels?.[k] === v),
@@ -76,7 +79,7 @@ export class Scheduler implements Controller {
       const msg = `0/${nodes.length} nodes are available: ${nodes.length ? `${nodes.length} node(s) didn't match Pod's node affinity/selector or were not ready` : 'no nodes registered'}. preemption: 0/${nodes.length} nodes are available: ${nodes.length} Preemption is not helpful for scheduling.`;
       const cond = (pod.status?.conditions as any[] | undefined)?.find((c) => c.type === 'PodScheduled');
       if (cond?.status !== 'False') {
-        this.setScheduled(ns, name, { status: 'False', reason: 'Unschedulable', message: msg });
+        this.setScheduled(pod, { status: 'False', reason: 'Unschedulable', message: msg });
         recorder.warning(SCHEDULER_COMPONENT, pod, 'FailedScheduling', msg);
       }
       return;
@@ -87,34 +90,18 @@ export class Scheduler implements Controller {
     const candidates = fit.filter((n) => count(n) === min);
     const node = candidates[this.rr++ % candidates.length];
     const nodeName = node.metadata.name!;
-    store.mutate(
-      R.pods,
-      ns,
-      name,
-      (p) => {
-        p.spec.nodeName = nodeName;
-      },
-      { frozen: true },
-    );
-    this.setScheduled(ns, name, { status: 'True' });
+    const bound = store.update(R.pods, { ...pod, spec: { ...pod.spec, nodeName } }, { frozen: true, handOver: true });
+    this.setScheduled(bound, { status: 'True' });
     recorder.normal(SCHEDULER_COMPONENT, pod, 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
   }
 
-  /** Writes the pod's PodScheduled condition (status subresource). */
-  private setScheduled(ns: string, name: string, condition: { status: 'True' | 'False'; reason?: string; message?: string }): void {
-    this.ctx.store.mutate(
-      R.pods,
-      ns,
-      name,
-      (p) => {
-        p.status ??= {};
-        p.status.phase ??= 'Pending';
-        p.status.conditions = [
-          ...((p.status.conditions as any[] | undefined) ?? []).filter((c) => c.type !== 'PodScheduled'),
-          { type: 'PodScheduled', status: condition.status, lastProbeTime: null, lastTransitionTime: isoTime(this.ctx.clock), ...(condition.reason ? { reason: condition.reason, message: condition.message } : {}) },
-        ];
-      },
-      { subresource: 'status', frozen: true },
-    );
+  /** Writes the PodScheduled condition of `pod`, the stored pod as just read or written (status subresource). */
+  private setScheduled(pod: Obj, condition: { status: 'True' | 'False'; reason?: string; message?: string }): void {
+    const status = pod.status ?? {};
+    const conditions = [
+      ...((status.conditions as any[] | undefined) ?? []).filter((c) => c.type !== 'PodScheduled'),
+      { type: 'PodScheduled', status: condition.status, lastProbeTime: null, lastTransitionTime: isoTime(this.ctx.clock), ...(condition.reason ? { reason: condition.reason, message: condition.message } : {}) },
+    ];
+    this.ctx.store.update(R.pods, { ...pod, status: { ...status, phase: status.phase ?? 'Pending', conditions } }, { subresource: 'status', frozen: true, handOver: true });
   }
 }

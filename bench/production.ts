@@ -1,2 +1,4 @@
-/** React in production mode, as in the bundle cutover ships (scripts/bundle.ts): imported first, before React loads. */
+/** The cockpit as shipped: React in production mode (scripts/bundle.ts) and bin/heap.ts's V8 heap growth. Imported first, before React loads. */
+import '../bin/heap.js';
+
 process.env.NODE_ENV = 'production';

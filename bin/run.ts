@@ -1,17 +1,9 @@
 /** The real entry (after the Node version check of bin/cutover.ts; the standalone binary starts here): headless commands run from src/cli; the interactive cockpit renders from views/. */
+import './heap.js';
 import { main, reportError, type CockpitLaunch } from '../src/cli/main.js';
 import { Cockpit } from '../src/engine/cockpit.js';
 import { ConfigError } from '../src/kube/config.js';
 import { UsageError } from '../src/cli/errors.js';
-import { setFlagsFromString } from 'node:v8';
-
-/**
- * The cockpit holds every pod of a namespace for hours: V8 then grows its heap by 25% over the
- * live data instead of its default (about double). 5,000 pods on a real API server: RSS 263-294
- * -> 219-223 MiB, change-to-screen and CPU unchanged (--optimize-for-size reached 188 MiB but
- * cost 60 ms of change-to-screen and twice the CPU). Set at start-up, before anything is watched.
- */
-setFlagsFromString('--heap-growing-percent=25');
 
 async function openCockpit({ target, readonly, dryRun, steps, pair }: CockpitLaunch): Promise<number> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {

@@ -21,6 +21,7 @@ export class EventRecorder {
   private readonly sources = new Map<string, EventSource>();
   private lastAbout?: { about: Obj; involved: Obj['involvedObject'] };
   private readonly messages = new Map<string, string>();
+  private sequence = 0;
 
   constructor(
     private readonly store: Store,
@@ -60,7 +61,7 @@ export class EventRecorder {
       if (this.recent.size > 5000) this.recent.clear();
       const created = this.store.create(R.events, {
         metadata: {
-          name: `${about.metadata.name}.${(this.clock.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`,
+          name: this.eventName(about),
           namespace: ns,
         },
         involvedObject: this.involvedObject(about),
@@ -79,6 +80,16 @@ export class EventRecorder {
     } catch {
       // Events are best effort, as in client-go's recorder (for example while a namespace terminates).
     }
+  }
+
+  /**
+   * `<object>.<hex nanoseconds>` as client-go's recorder names Events; the sub-millisecond part is
+   * a counter, so the many Events a controller records in one millisecond (a ReplicaSet creating
+   * 50 pods) never share a name (a random part did, and the later Event was lost).
+   */
+  private eventName(about: Obj): string {
+    this.sequence = (this.sequence + 1) % 1_000_000;
+    return `${about.metadata.name}.${(BigInt(this.clock.now()) * 1_000_000n + BigInt(this.sequence)).toString(16)}`;
   }
 
   private sourceOf(source: EventSource | string): EventSource {

@@ -18,7 +18,13 @@ const der = (tag: number, body: Buffer): Buffer => {
 };
 const seq = (...items: Buffer[]) => der(0x30, Buffer.concat(items));
 const set = (...items: Buffer[]) => der(0x31, Buffer.concat(items));
-const int = (b: Buffer) => der(0x02, b[0] & 0x80 ? Buffer.concat([Buffer.from([0]), b]) : b);
+/** A non-negative DER INTEGER in its minimal form: OpenSSL refuses a certificate whose serial has a needless leading zero ("illegal padding"). */
+export const int = (b: Buffer): Buffer => {
+  let start = 0;
+  while (start < b.length - 1 && b[start] === 0) start++;
+  const v = b.subarray(start);
+  return der(0x02, v[0] & 0x80 ? Buffer.concat([Buffer.from([0]), v]) : v);
+};
 const bool = (v: boolean) => der(0x01, Buffer.from([v ? 0xff : 0]));
 const octets = (b: Buffer) => der(0x04, b);
 const bits = (b: Buffer, unused = 0) => der(0x03, Buffer.concat([Buffer.from([unused]), b]));

@@ -60,7 +60,13 @@ export async function startActionSim(scenario: ScenarioName, ready: string[]): P
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
-  await a.settled(ready);
+  try {
+    await a.settled(ready);
+  } catch (err) {
+    // The caller never gets `a` to close: a sim left listening would keep the test process alive.
+    await a.close();
+    throw err;
+  }
   return a;
 }
 

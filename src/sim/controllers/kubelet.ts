@@ -55,7 +55,6 @@ interface PodRuntime {
   term?: Termination;
   ip?: string;
   ipSlot?: number;
-  warned?: boolean;
   containerId?: { restarts: number; id: string };
 }
 

@@ -168,13 +168,15 @@ describe('sim API with client-node', () => {
     const page1 = await core.listNamespacedConfigMap({ namespace: NS, labelSelector: 'app=sel', limit: 2 });
     assert.equal(page1.items.length, 2);
     assert.ok(page1.metadata?._continue);
+    // The rest of the list reads the same moment as its first page: an object created since is not in it.
+    await core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'sel-d', labels: { app: 'sel' } } } });
     const page2 = await core.listNamespacedConfigMap({ namespace: NS, labelSelector: 'app=sel', limit: 2, _continue: page1.metadata!._continue });
     assert.deepEqual(page2.items.map((c) => c.metadata!.name), ['sel-c']);
     assert.equal(page2.metadata?._continue, undefined);
     assert.equal(page2.metadata?.resourceVersion, page1.metadata?.resourceVersion);
 
     const all = await core.listConfigMapForAllNamespaces({ labelSelector: 'app=sel' });
-    assert.equal(all.items.length, 3);
+    assert.equal(all.items.length, 4);
     const bad = await rejects(core.listNamespacedConfigMap({ namespace: NS, labelSelector: 'app in (' }));
     assert.equal(bad.code, 400);
   });

@@ -26,6 +26,18 @@ export function selectItems(store: Store, rt: ResourceType, namespace: string | 
   return out;
 }
 
+/** Index of the first item whose namespace/name sorts after `start` (items are sorted by it). */
+function firstAfter(items: Obj[], start: string): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (`${items[mid].metadata.namespace ?? ''}/${items[mid].metadata.name}` > start) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 interface ContinueToken {
   rv: number;
   start: string;
@@ -41,16 +53,50 @@ function decodeContinue(token: string): ContinueToken {
   throw new ApiError(400, 'BadRequest', 'continue key is not valid: illegal base64 data at input byte 0');
 }
 
+/**
+ * The sorted items of paginated lists in progress, by kind, namespace, selectors and the list's
+ * resourceVersion: every page of one list reads the same moment, as the API server reads etcd
+ * at the list's revision, and the kind is sorted once per list, not once per page (500-item
+ * pages of 250,000 Events). Stored objects are frozen, so holding them is a snapshot.
+ */
+const pagedLists = new WeakMap<Store, Map<string, Obj[]>>();
+const PAGED_LISTS_HELD = 8;
+
+/** The list's snapshot and a function that forgets it (after its last page). */
+function listSnapshot(store: Store, rt: ResourceType, namespace: string | undefined, q: URLSearchParams, rv: number): { items: Obj[]; done: () => void } {
+  const selectors = new URLSearchParams(q);
+  for (const k of ['continue', 'limit', 'resourceVersion', 'resourceVersionMatch', 'timeoutSeconds']) selectors.delete(k);
+  const key = `${storageKey(rt)}\u0000${namespace ?? ''}\u0000${selectors}\u0000${rv}`;
+  let lists = pagedLists.get(store);
+  if (!lists) pagedLists.set(store, (lists = new Map()));
+  let items = lists.get(key);
+  if (!items) {
+    items = selectItems(store, rt, namespace, q);
+    if (lists.size >= PAGED_LISTS_HELD) lists.delete(lists.keys().next().value!);
+    lists.set(key, items);
+  }
+  return { items, done: () => lists.delete(key) };
+}
+
 export function listBody(store: Store, rt: ResourceType, namespace: string | undefined, q: URLSearchParams, opts: ReadOptions): unknown {
-  let items = selectItems(store, rt, namespace, q);
-  let rv = store.resourceVersion;
+  const limit = Number(q.get('limit') ?? 0);
   const cont = q.get('continue');
+  let rv = store.resourceVersion;
+  let items: Obj[];
+  let done = () => {};
   if (cont) {
     const t = decodeContinue(cont);
     rv = t.rv;
-    items = items.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}` > t.start);
+    const list = listSnapshot(store, rt, namespace, q, rv);
+    items = list.items.slice(firstAfter(list.items, t.start));
+    done = list.done;
+  } else if (limit > 0) {
+    const list = listSnapshot(store, rt, namespace, q, rv);
+    items = list.items;
+    done = list.done;
+  } else {
+    items = selectItems(store, rt, namespace, q);
   }
-  const limit = Number(q.get('limit') ?? 0);
   const meta: Record<string, unknown> = { resourceVersion: String(rv) };
   if (limit > 0 && items.length > limit) {
     const rest = items.length - limit;
@@ -58,7 +104,7 @@ export function listBody(store: Store, rt: ResourceType, namespace: string | und
     const last = items[items.length - 1];
     meta.continue = Buffer.from(JSON.stringify({ rv, start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
     meta.remainingItemCount = rest;
-  }
+  } else done();
   const converted = storageKey(rt) === 'events' && rt.group ? items.map((o) => presentAs(rt, o)) : items;
   if (opts.table) return toTable(rt, converted, opts.now, parseIncludeObject(q.get('includeObject')), meta);
   if (opts.partial)

@@ -82,28 +82,31 @@ export function listBody(store: Store, rt: ResourceType, namespace: string | und
   const limit = Number(q.get('limit') ?? 0);
   const cont = q.get('continue');
   let rv = store.resourceVersion;
-  let items: Obj[];
+  let all: Obj[];
+  let from = 0;
   let done = () => {};
   if (cont) {
     const t = decodeContinue(cont);
     rv = t.rv;
     const list = listSnapshot(store, rt, namespace, q, rv);
-    items = list.items.slice(firstAfter(list.items, t.start));
+    all = list.items;
+    from = firstAfter(all, t.start);
     done = list.done;
   } else if (limit > 0) {
     const list = listSnapshot(store, rt, namespace, q, rv);
-    items = list.items;
+    all = list.items;
     done = list.done;
   } else {
-    items = selectItems(store, rt, namespace, q);
+    all = selectItems(store, rt, namespace, q);
   }
   const meta: Record<string, unknown> = { resourceVersion: String(rv) };
-  if (limit > 0 && items.length > limit) {
-    const rest = items.length - limit;
-    items = items.slice(0, limit);
+  // One page is copied out of the snapshot, never the rest of it.
+  const to = limit > 0 ? Math.min(all.length, from + limit) : all.length;
+  const items = from === 0 && to === all.length ? all : all.slice(from, to);
+  if (to < all.length) {
     const last = items[items.length - 1];
     meta.continue = Buffer.from(JSON.stringify({ rv, start: `${last.metadata.namespace ?? ''}/${last.metadata.name}` })).toString('base64url');
-    meta.remainingItemCount = rest;
+    meta.remainingItemCount = all.length - to;
   } else done();
   const converted = storageKey(rt) === 'events' && rt.group ? items.map((o) => presentAs(rt, o)) : items;
   if (opts.table) return toTable(rt, converted, opts.now, parseIncludeObject(q.get('includeObject')), meta);

@@ -202,7 +202,8 @@ launch kwok \
   --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
   --config="$HERE/kwok/stages.yaml" \
   --cidr=10.244.0.0/16 --node-ip=10.1.0.1 \
-  --server-address="127.0.0.1:$KWOK_PORT"
+  --server-address="127.0.0.1:$KWOK_PORT" \
+  --v=WARN # at INFO it logs every patch: a line per pod stage
 
 node_ready() {
   [[ "$(K get node kwok-node-0 -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" == True ]]

@@ -8,8 +8,7 @@ import { dirname } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { ActionResult, ObjectRef } from './types.js';
 import { apiMessage } from '../kube/errors.js';
-
-export const AUDIT_COMPONENT = 'cutover';
+import { AUDIT_COMPONENT } from '../model/events.js';
 
 export interface AuditRecord {
   at: string;

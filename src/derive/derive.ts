@@ -4,7 +4,7 @@
  * composes them. No I/O; `now`, the sync state and the observation window are passed in.
  */
 import type { CoreV1Event, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
-import { controllerRef, detectReleases } from '../model/index.js';
+import { controllerRef, detectReleases, LabelIndex } from '../model/index.js';
 import type { Snapshot } from './snapshot.js';
 import { DeriveMemo } from './memo.js';
 import { deploymentView, type TrackedHistory } from './deployments.js';
@@ -93,19 +93,22 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
       podsOfDeployment.set(nameOf(d), pods);
     }
     const podsByName = podIndex.byName(ns);
-    const traffic = namespaceTraffic(ns, nsServices, slicesByNs.get(ns) ?? [], { deployments, podsOfDeployment, podsByName, rsToDeployment }, memo.traffic, nextTraffic);
+    const deploymentsByLabels = new LabelIndex(deployments, (d) => d.spec?.template?.metadata?.labels);
+    const traffic = namespaceTraffic(ns, nsServices, slicesByNs.get(ns) ?? [], { deployments: deploymentsByLabels, podsOfDeployment, podsByName, rsToDeployment }, memo.traffic, nextTraffic);
+    const deploymentByName = new Map(deployments.map((d) => [nameOf(d), d]));
+    const serviceByName = new Map(nsServices.map((s) => [nameOf(s), s]));
     services.push(...traffic.views);
 
     for (const release of detectReleases(deployments, nsServices)) {
       const serviceTraffic = release.service ? traffic.byService.get(release.service) : undefined;
       const views = releaseOrder(release).map((name) => {
-        const d = deployments.find((x) => nameOf(x) === name)!;
+        const d = deploymentByName.get(name)!;
         const judging = { now, serving: isServing(release, name), synced: !syncing, observedSince };
         const out = deploymentView(d, rsOfDeployment.get(name) ?? [], podsOfDeployment.get(name) ?? [], serviceTraffic, pdbsByNs.get(ns) ?? [], memo.histories.get(uidOf(d)), judging);
         if (out.tracked) nextHistories.set(uidOf(d), out.tracked);
         return out.view;
       });
-      const service = release.service ? nsServices.find((s) => nameOf(s) === release.service) : undefined;
+      const service = release.service ? serviceByName.get(release.service) : undefined;
       const uids = views.flatMap((v) => [v.uid, ...v.replicaSets.owned.map(uidOf), ...v.pods.map((p) => p.uid)]);
       const key = `${ns}/${release.name}`;
       const was = memo.releaseEvents.get(key);
@@ -120,7 +123,7 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
           objects: release.service ? [...names, release.service] : names,
           leases: leasesByNs.get(ns) ?? [],
           pods: names.flatMap((n) => podsOfDeployment.get(n) ?? []),
-          deployments: deployments.filter((d) => names.includes(nameOf(d))),
+          deployments: names.map((n) => deploymentByName.get(n)!),
           replicaSets: names.flatMap((n) => rsOfDeployment.get(n) ?? []),
           audit,
           now,

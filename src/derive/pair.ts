@@ -5,6 +5,7 @@
  */
 import type { CoreV1Event, V1Deployment, V1Lease, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { DRIVER_LEASE_PREFIX, driverLeaseName, driverLockOf, liveHolder, type PendingAction } from '../kube/lease.js';
+import { isAuditEvent } from '../model/events.js';
 import { describeHandoff, leaderHandoffs, releaseLeaderLeases, type LeaderLease } from '../model/leader.js';
 import { eventTime } from './events.js';
 import { groupBy, nameOf, nsOf } from './util.js';
@@ -47,13 +48,12 @@ export interface AuditEventIndex {
 }
 
 const TIMELINE_LIMIT = 40;
-const AUDIT_COMPONENT = 'cutover';
 /** A pending action stays on screen this long after its fire time (the partner sees it fire). */
 const PENDING_LINGER_MS = 3000;
 
 export function indexAuditEvents(events: CoreV1Event[], previous: AuditEventIndex | undefined): AuditEventIndex {
   if (previous?.events === events) return previous;
-  const audit = events.filter((e) => e.reportingComponent === AUDIT_COMPONENT || e.source?.component === AUDIT_COMPONENT);
+  const audit = events.filter(isAuditEvent);
   return { events, byObject: groupBy(audit, (e) => `${e.involvedObject?.namespace ?? nsOf(e)}/${e.involvedObject?.name ?? ''}`) };
 }
 

@@ -1,6 +1,6 @@
 /** Services: who gets each one's traffic, recomputed only when its inputs changed. */
 import type { V1Deployment, V1EndpointSlice, V1Pod, V1Service } from '@kubernetes/client-node';
-import { controllerRef, equalitySelectorMatches, formatEqualitySelector, SERVICE_NAME_LABEL, serviceTraffic, type ServiceTraffic } from '../model/index.js';
+import { controllerRef, formatEqualitySelector, SERVICE_NAME_LABEL, serviceTraffic, type LabelIndex, type ServiceTraffic } from '../model/index.js';
 import { groupBy, nameOf, sameInputs } from './util.js';
 
 export interface ServiceView {
@@ -18,7 +18,8 @@ export interface TrafficMemo {
 
 /** One namespace's Deployments with their pods, as the traffic model needs them. */
 export interface NamespacePods {
-  deployments: readonly V1Deployment[];
+  /** The namespace's Deployments by their template labels. */
+  deployments: LabelIndex<V1Deployment>;
   podsOfDeployment: ReadonlyMap<string, V1Pod[]>;
   podsByName: ReadonlyMap<string, V1Pod>;
   /** ReplicaSet name -> Deployment name. */
@@ -49,9 +50,7 @@ export function namespaceTraffic(
       const pod = e.targetRef?.name ? pods.podsByName.get(e.targetRef.name) : undefined;
       if (pod) selected.add(pod);
     }
-    for (const d of pods.deployments) {
-      if (equalitySelectorMatches(svc.spec.selector, d.spec?.template?.metadata?.labels)) for (const p of pods.podsOfDeployment.get(nameOf(d)) ?? []) selected.add(p);
-    }
+    for (const d of pods.deployments.matching(svc.spec.selector)) for (const p of pods.podsOfDeployment.get(nameOf(d)) ?? []) selected.add(p);
     const key = `${ns}/${nameOf(svc)}`;
     const owners = [...selected].map((p) => controllerRef(p)?.name).map((rs) => (rs ? pods.rsToDeployment.get(rs) : undefined));
     const inputs = [svc, ...svcSlices, ...selected, ...owners];

@@ -11,7 +11,7 @@
 import { Watch, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { HttpStatusError, type ApiGetter } from './http.js';
 import type { WatchedKind } from './kinds.js';
-import { keepForKind } from './transform.js';
+import { boundForKind, keepForKind, type KindBound } from './transform.js';
 
 export interface InformerEvents {
   /** The map changed. */
@@ -68,6 +68,7 @@ export class KindInformer {
   lastHeard = 0;
   /** Listing (pages on their way), watching, or stopped after a failure. */
   phase: 'listing' | 'watching' | 'failed' = 'listing';
+  private readonly bound?: KindBound;
 
   constructor(
     private readonly kind: WatchedKind,
@@ -77,7 +78,9 @@ export class KindInformer {
     private readonly map: Map<string, KubernetesObject>,
     private readonly events: InformerEvents,
     private readonly opts: InformerOptions = {},
-  ) {}
+  ) {
+    this.bound = boundForKind(kind);
+  }
 
   /** Lists (every page) and replaces the map, then watches from the list's resourceVersion. Cancels whatever ran before. */
   relist(): void {
@@ -137,6 +140,8 @@ export class KindInformer {
             fresh.set(key, kept);
             if (progressive) this.map.set(key, kept);
           }
+          this.trim(fresh);
+          if (progressive) this.trim(this.map);
           if (progressive && page.items?.length) this.events.changed();
           cont = page.metadata?.continue || undefined;
           rv = page.metadata?.resourceVersion ?? '';
@@ -173,6 +178,21 @@ export class KindInformer {
     if (changed) this.events.changed();
   }
 
+  /**
+   * Holds a bounded kind to its bound: once it is a quarter over, the oldest unpinned objects go
+   * (one sort per quarter of the bound added, not one per object). A later change of a dropped
+   * object brings it back; its deletion finds nothing to delete.
+   */
+  private trim(map: Map<string, KubernetesObject>): void {
+    const bound = this.bound;
+    if (!bound || map.size <= bound.max + (bound.max >> 2)) return;
+    const byAge: [number, string][] = [];
+    for (const [key, o] of map) if (!bound.pinned(o)) byAge.push([bound.time(o), key]);
+    byAge.sort((a, b) => a[0] - b[0]);
+    const excess = Math.min(map.size - bound.max, byAge.length);
+    for (let i = 0; i < excess; i++) map.delete(byAge[i][1]);
+  }
+
   private fail(err: unknown): void {
     this.phase = 'failed';
     this.events.failed(err);
@@ -207,6 +227,7 @@ export class KindInformer {
       if (rvNow) this.resourceVersion = rvNow;
       if (type === 'ADDED' || type === 'MODIFIED') {
         this.map.set(keyOf(obj), keepForKind(this.kind, obj));
+        this.trim(this.map);
         this.events.changed();
       } else if (type === 'DELETED') {
         const key = keyOf(obj);

@@ -5,7 +5,7 @@
  * Events what compactEvent keeps.
  */
 import type { CoreV1Event, KubernetesObject, V1Container, V1ContainerStatus, V1Pod, V1PodStatus } from '@kubernetes/client-node';
-import { compactEvent } from '../model/events.js';
+import { compactEvent, eventMillis, EVENTS_KEPT, isAuditEvent } from '../model/events.js';
 import type { WatchedKind } from './kinds.js';
 
 type Obj = KubernetesObject & Record<string, unknown>;
@@ -19,6 +19,22 @@ export function keepForKind(kind: WatchedKind, obj: KubernetesObject): Kubernete
   if (kind === 'pods') return keepOfPod(o as V1Pod);
   if (kind === 'events') return compactEvent(obj as unknown as CoreV1Event) as KubernetesObject;
   return o;
+}
+
+/** At most `max` objects of a kind are held, the oldest dropped first, except those `pinned`. */
+export interface KindBound {
+  max: number;
+  time(o: KubernetesObject): number;
+  pinned(o: KubernetesObject): boolean;
+}
+
+/**
+ * Only Events are bounded (the newest EVENTS_KEPT and every audit Event): they are the one kind
+ * that grows with time rather than with the workload, and the views show the newest few.
+ */
+export function boundForKind(kind: WatchedKind): KindBound | undefined {
+  if (kind !== 'events') return undefined;
+  return { max: EVENTS_KEPT, time: (o) => eventMillis(o as CoreV1Event), pinned: (o) => isAuditEvent(o as CoreV1Event) };
 }
 
 /**

@@ -12,6 +12,18 @@ export const EVENTS_PER_OBJECT = 10;
 /** Newest Events kept over all objects. */
 export const EVENTS_HELD = 5000;
 
+/**
+ * Events the informer holds at most (it drops the oldest beyond this): twice what the view model
+ * keeps, so the newest EVENTS_HELD survive objects that fill their EVENTS_PER_OBJECT. 50,000 pods
+ * have about 250,000 Events; sorting all of them on every change was most of a flush.
+ */
+export const EVENTS_KEPT = 2 * EVENTS_HELD;
+
+/** The component cutover's audit Events report as: they are the pair's timeline, kept whatever their age. */
+export const AUDIT_COMPONENT = 'cutover';
+
+export const isAuditEvent = (e: CoreV1Event): boolean => e.reportingComponent === AUDIT_COMPONENT || e.source?.component === AUDIT_COMPONENT;
+
 /** When the event last happened: the first of lastTimestamp, eventTime, firstTimestamp, creation. */
 export function eventMillis(e: CoreV1Event): number {
   return (

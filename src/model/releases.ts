@@ -1,6 +1,6 @@
 import type { V1Deployment, V1Service } from '@kubernetes/client-node';
 import { compareText } from './compare.js';
-import { equalitySelectorMatches, type Labels } from './selectors.js';
+import { equalitySelectorMatches, LabelIndex, type Labels } from './selectors.js';
 
 export type ReleaseKind = 'rolling' | 'canary' | 'bluegreen';
 
@@ -55,10 +55,6 @@ function sameNamespace(a: { metadata?: { namespace?: string } }, b: { metadata?:
   return x === undefined || y === undefined || x === y;
 }
 
-export function serviceSelectsDeployment(service: V1Service, deployment: V1Deployment): boolean {
-  return sameNamespace(service, deployment) && equalitySelectorMatches(service.spec?.selector, templateLabels(deployment));
-}
-
 function isCanaryDeployment(d: V1Deployment): boolean {
   return templateLabels(d)?.[TRACK_LABEL] === 'canary' || nameOf(d).endsWith(CANARY_SUFFIX);
 }
@@ -86,6 +82,12 @@ export function singleDifferingKey(a: Labels, b: Labels): string | undefined {
   return differing.length === 1 ? differing[0] : undefined;
 }
 
+function withoutKey(selector: Record<string, string>, key: string): Record<string, string> {
+  const rest = { ...selector };
+  delete rest[key];
+  return rest;
+}
+
 function sortedPair(a: string, b: string): string[] {
   return [a, b].sort(compareText);
 }
@@ -98,10 +100,12 @@ function sortedPair(a: string, b: string): string[] {
 export function detectReleases(deployments: Iterable<V1Deployment>, services: Iterable<V1Service>): Release[] {
   const allDeployments = [...deployments].sort(byName);
   const allServices = [...services].sort(byName);
+  const byLabels = new LabelIndex(allDeployments, templateLabels);
+  const position = new Map(allDeployments.map((d, i) => [d, i]));
   const claimed = new Set<V1Deployment>();
   const releases: Release[] = [];
-  const unclaimedSelectedBy = (svc: V1Service) =>
-    allDeployments.filter((d) => !claimed.has(d) && serviceSelectsDeployment(svc, d));
+  const selectedBy = (svc: V1Service, selector: Labels = svc.spec?.selector) => byLabels.matching(selector).filter((d) => sameNamespace(svc, d));
+  const unclaimedSelectedBy = (svc: V1Service) => selectedBy(svc).filter((d) => !claimed.has(d));
 
   for (const svc of allServices) {
     const selected = unclaimedSelectedBy(svc);
@@ -133,14 +137,16 @@ export function detectReleases(deployments: Iterable<V1Deployment>, services: It
     const selected = unclaimedSelectedBy(svc);
     if (selected.length !== 1) continue;
     const live = selected[0];
-    const idle = allDeployments.find((d) => {
-      if (d === live || claimed.has(d) || !sameNamespace(svc, d)) return false;
-      const key = singleDifferingKey(templateLabels(live), templateLabels(d));
-      if (key === undefined || !Object.hasOwn(selector, key) || IDENTITY_KEYS.has(key)) return false;
-      // What stays of the selector without the colour key must still name both sides.
-      const rest = Object.fromEntries(Object.entries(selector).filter(([k]) => k !== key));
-      return equalitySelectorMatches(rest, templateLabels(d));
-    });
+    // The idle side matches the selector but for its colour key: what stays of the selector
+    // without that key must still name both sides.
+    const candidates = new Set(Object.keys(selector).flatMap((key) => selectedBy(svc, withoutKey(selector, key))));
+    const idle = [...candidates]
+      .sort((a, b) => position.get(a)! - position.get(b)!)
+      .find((d) => {
+        if (d === live || claimed.has(d)) return false;
+        const key = singleDifferingKey(templateLabels(live), templateLabels(d));
+        return key !== undefined && Object.hasOwn(selector, key) && !IDENTITY_KEYS.has(key) && equalitySelectorMatches(withoutKey(selector, key), templateLabels(d));
+      });
     if (!idle) continue;
     const switchKey = singleDifferingKey(templateLabels(live), templateLabels(idle))!;
     claimed.add(live).add(idle);
@@ -159,9 +165,12 @@ export function detectReleases(deployments: Iterable<V1Deployment>, services: It
     });
   }
 
+  // A plain Deployment's Service: the first, by name, that selects it.
+  const firstService = new Map<V1Deployment, V1Service>();
+  for (const svc of allServices) for (const d of selectedBy(svc)) if (!firstService.has(d)) firstService.set(d, svc);
   for (const d of allDeployments) {
     if (claimed.has(d)) continue;
-    const svc = allServices.find((s) => serviceSelectsDeployment(s, d));
+    const svc = firstService.get(d);
     releases.push({
       id: `rolling/${nameOf(d)}`,
       kind: 'rolling',

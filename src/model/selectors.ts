@@ -13,6 +13,41 @@ export function equalitySelectorMatches(selector: Labels, labels: Labels): boole
   return entries.every(([key, value]) => labels?.[key] === value);
 }
 
+/**
+ * Objects indexed by their labels, so an equality selector is matched against the objects that
+ * carry its rarest pair instead of all of them (a namespace of 1,000 Deployments and 1,000
+ * Services is a million tests otherwise, on every flush).
+ */
+export class LabelIndex<T> {
+  private readonly byPair = new Map<string, T[]>();
+
+  constructor(
+    items: Iterable<T>,
+    private readonly labelsOf: (item: T) => Labels,
+  ) {
+    for (const item of items) {
+      for (const [k, v] of Object.entries(labelsOf(item) ?? {})) {
+        const key = pairKey(k, v);
+        const list = this.byPair.get(key);
+        if (list) list.push(item);
+        else this.byPair.set(key, [item]);
+      }
+    }
+  }
+
+  /** What the selector matches (as equalitySelectorMatches), in the order the items were given. */
+  matching(selector: Labels): T[] {
+    let rarest: T[] | undefined;
+    for (const [k, v] of Object.entries(selector ?? {})) {
+      const list = this.byPair.get(pairKey(k, v)) ?? [];
+      if (!rarest || list.length < rarest.length) rarest = list;
+    }
+    return rarest ? rarest.filter((item) => equalitySelectorMatches(selector, this.labelsOf(item))) : [];
+  }
+}
+
+const pairKey = (k: string, v: string) => `${k}\u0000${v}`;
+
 function requirementMatches(req: V1LabelSelectorRequirement, labels: Labels): boolean {
   const has = labels !== undefined && Object.hasOwn(labels, req.key);
   const value = has ? labels![req.key] : undefined;

@@ -1,0 +1,86 @@
+/**
+ * What one flush costs at N pods, without I/O: the sim's objects as the informers would hold
+ * them, then deriveViewModel for a flush that changed nothing, one pod, one Event, one Deployment.
+ * Usage: node --expose-gc --import tsx bench/derive.ts [PODS]
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { performance } from 'node:perf_hooks';
+import { DeriveMemo, deriveViewModel } from '../src/derive/derive.js';
+import { SNAPSHOT_KINDS, snapshotOf, type Snapshot, type Versions } from '../src/derive/snapshot.js';
+import type { ObjectMaps } from '../src/kube/watch.js';
+import { keepForKind } from '../src/kube/transform.js';
+import { Sim } from '../src/sim/sim.js';
+import { R } from '../src/sim/resources.js';
+import { installLoad } from '../src/sim/scenarios.js';
+import { RESOURCE } from '../test/helpers/snapshot.js';
+import { percentile } from './stats.js';
+
+const PODS = Number(process.argv[2] ?? 5000);
+const sim = new Sim({ speed: 50 });
+installLoad(sim, PODS);
+const running = () => {
+  let n = 0;
+  for (const p of sim.store.scan(R.pods, 'load')) if (p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) n++;
+  return n;
+};
+while (running() < PODS) await new Promise((r) => setTimeout(r, 200));
+await new Promise((r) => setTimeout(r, 1000));
+
+const maps = {} as ObjectMaps;
+for (const kind of SNAPSHOT_KINDS) {
+  maps[kind] = new Map(sim.store.list(RESOURCE[kind], 'load').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, keepForKind(kind, o as KubernetesObject)]));
+}
+await sim.stop();
+const versions: Versions = Object.fromEntries(SNAPSHOT_KINDS.map((k) => [k, 0]));
+const memo = new DeriveMemo();
+let snap: Snapshot | undefined;
+let then: Versions = {};
+let now = Date.now();
+
+function flush(): number {
+  const t = performance.now();
+  const current = { ...versions };
+  snap = snapshotOf(maps, snap ? { previous: snap, then, now: current } : undefined);
+  then = current;
+  now += 150;
+  deriveViewModel(snap, memo, now, { observedSince: now - 60_000 });
+  return performance.now() - t;
+}
+
+const touch = <K extends keyof ObjectMaps>(kind: K, change: (o: KubernetesObject) => KubernetesObject) => {
+  const map = maps[kind] as Map<string, KubernetesObject>;
+  const keys = [...map.keys()];
+  const key = keys[Math.floor(Math.random() * keys.length)];
+  map.set(key, change(map.get(key)!));
+  versions[kind] = (versions[kind] ?? 0) + 1;
+};
+let n = 0;
+const relabel = (o: KubernetesObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: `x${++n}`, labels: { ...o.metadata?.labels, churn: String(n) } } });
+const newEvent = () => {
+  const map = maps.events as Map<string, KubernetesObject>;
+  const any = map.values().next().value as KubernetesObject & { lastTimestamp?: Date };
+  const name = `bench.${++n}`;
+  map.set(`load/${name}`, { ...any, metadata: { ...any.metadata, name, uid: name, resourceVersion: `x${n}` }, lastTimestamp: new Date(now) } as KubernetesObject);
+  versions.events = (versions.events ?? 0) + 1;
+};
+
+const cases: [string, () => void][] = [
+  ['nothing changed', () => {}],
+  ['one pod relabelled', () => touch('pods', relabel)],
+  ['one Event added', newEvent],
+  ['one Deployment relabelled', () => touch('deployments', relabel)],
+  ['one pod, one Event, one Deployment', () => (touch('pods', relabel), newEvent(), touch('deployments', relabel))],
+];
+const cold = flush();
+console.log(`${PODS} pods, ${maps.events.size} Events, ${maps.deployments.size} Deployments; first derive ${cold.toFixed(0)} ms`);
+// BENCH_CASE=N runs only that case, BENCH_ROUNDS times (for a profile).
+const only = process.env.BENCH_CASE;
+const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
+for (const [name, change] of only ? [cases[Number(only)]] : cases) {
+  const times: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    change();
+    times.push(flush());
+  }
+  console.log(`${name.padEnd(36)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms`);
+}

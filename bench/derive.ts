@@ -1,14 +1,15 @@
 /**
  * What one flush costs at N pods, without I/O: the sim's objects as the informers would hold
  * them, then deriveViewModel for a flush that changed nothing, one pod, one Event, one Deployment.
- * Usage: node --expose-gc --import tsx bench/derive.ts [PODS]
+ * Usage: [BENCH_OBJECTS=FILE] [BENCH_CASE=N BENCH_ROUNDS=R] node --import tsx bench/derive.ts [PODS]
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { DeriveMemo, deriveViewModel } from '../src/derive/derive.js';
 import { SNAPSHOT_KINDS, snapshotOf, type Snapshot, type Versions } from '../src/derive/snapshot.js';
 import type { ObjectMaps } from '../src/kube/watch.js';
-import { keepForKind } from '../src/kube/transform.js';
+import { boundForKind, keepForKind } from '../src/kube/transform.js';
 import { Sim } from '../src/sim/sim.js';
 import { R } from '../src/sim/resources.js';
 import { installLoad } from '../src/sim/scenarios.js';
@@ -16,21 +17,34 @@ import { RESOURCE } from '../test/helpers/snapshot.js';
 import { percentile } from './stats.js';
 
 const PODS = Number(process.argv[2] ?? 5000);
-const sim = new Sim({ speed: 50 });
-installLoad(sim, PODS);
-const running = () => {
-  let n = 0;
-  for (const p of sim.store.scan(R.pods, 'load')) if (p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) n++;
-  return n;
-};
-while (running() < PODS) await new Promise((r) => setTimeout(r, 200));
-await new Promise((r) => setTimeout(r, 1000));
 
-const maps = {} as ObjectMaps;
-for (const kind of SNAPSHOT_KINDS) {
-  maps[kind] = new Map(sim.store.list(RESOURCE[kind], 'load').map((o) => [`${o.metadata.namespace}/${o.metadata.name}`, keepForKind(kind, o as KubernetesObject)]));
+/** The sim's objects at PODS, as the informers hold them (trimmed, Events bounded); BENCH_OBJECTS=FILE keeps them between runs. */
+async function objects(): Promise<Record<string, [string, KubernetesObject][]>> {
+  const file = process.env.BENCH_OBJECTS;
+  if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const sim = new Sim({ speed: 50 });
+  installLoad(sim, PODS);
+  const running = () => {
+    let n = 0;
+    for (const p of sim.store.scan(R.pods, 'load')) if (p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) n++;
+    return n;
+  };
+  while (running() < PODS) await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 1000));
+  const out: Record<string, [string, KubernetesObject][]> = {};
+  for (const kind of SNAPSHOT_KINDS) {
+    let items = sim.store.list(RESOURCE[kind], 'load').map((o) => keepForKind(kind, structuredClone(o) as KubernetesObject));
+    const bound = boundForKind(kind);
+    if (bound && items.length > bound.max) items = items.sort((a, b) => bound.time(b) - bound.time(a)).slice(0, bound.max);
+    out[kind] = items.map((o) => [`${o.metadata?.namespace}/${o.metadata?.name}`, o]);
+  }
+  await sim.stop();
+  if (file) writeFileSync(file, JSON.stringify(out));
+  return out;
 }
-await sim.stop();
+
+const loaded = await objects();
+const maps = Object.fromEntries(SNAPSHOT_KINDS.map((k) => [k, new Map(loaded[k])])) as unknown as ObjectMaps;
 const versions: Versions = Object.fromEntries(SNAPSHOT_KINDS.map((k) => [k, 0]));
 const memo = new DeriveMemo();
 let snap: Snapshot | undefined;
@@ -47,10 +61,10 @@ function flush(): number {
   return performance.now() - t;
 }
 
+const keys = Object.fromEntries(SNAPSHOT_KINDS.map((k) => [k, [...maps[k].keys()]]));
 const touch = <K extends keyof ObjectMaps>(kind: K, change: (o: KubernetesObject) => KubernetesObject) => {
   const map = maps[kind] as Map<string, KubernetesObject>;
-  const keys = [...map.keys()];
-  const key = keys[Math.floor(Math.random() * keys.length)];
+  const key = keys[kind][Math.floor(Math.random() * keys[kind].length)];
   map.set(key, change(map.get(key)!));
   versions[kind] = (versions[kind] ?? 0) + 1;
 };
@@ -72,7 +86,7 @@ const cases: [string, () => void][] = [
   ['one pod, one Event, one Deployment', () => (touch('pods', relabel), newEvent(), touch('deployments', relabel))],
 ];
 const cold = flush();
-console.log(`${PODS} pods, ${maps.events.size} Events, ${maps.deployments.size} Deployments; first derive ${cold.toFixed(0)} ms`);
+console.log(`${maps.pods.size} pods, ${maps.events.size} Events held, ${maps.deployments.size} Deployments; first derive ${cold.toFixed(0)} ms`);
 // BENCH_CASE=N runs only that case, BENCH_ROUNDS times (for a profile).
 const only = process.env.BENCH_CASE;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 30);

@@ -67,7 +67,7 @@ spec:
   replicas: ${PER_DEPLOYMENT}
   selector: {matchLabels: {app: ${name}}}
   template:
-    metadata: {labels: {app: ${name}}}
+    metadata: {labels: {app: ${name}}, annotations: {cluster.cutover.io/fast-start: "true"}}
     spec:
       terminationGracePeriodSeconds: 0
       containers: [{name: app, image: "registry.example/app:1"}]`);

@@ -116,7 +116,8 @@ export function deploymentView(
   const { now, serving } = judging;
   const minReady = d.spec?.minReadySeconds ?? 0;
   // Availability after minReadySeconds moves with time alone: then the clock is an input too.
-  const inputs: unknown[] = [d, traffic, minReady > 0 ? Math.floor(now / 1000) : 0, ...owned, ...pods, ...pdbs];
+  // `pods` is one array per Deployment while none of them changed (see deploymentPods in derive.ts).
+  const inputs: unknown[] = [d, traffic, minReady > 0 ? Math.floor(now / 1000) : 0, pods, ...owned, ...pdbs];
   const base = tracked?.memo && sameInputs(tracked.memo.inputs, inputs) ? tracked.memo.view : objectView(d, owned, pods, traffic, pdbs, now);
   const gauges = serving ? base.gauges : { surge: unjudged(base.gauges.surge), unavailable: unjudged(base.gauges.unavailable) };
   if (!judging.synced) return { view: { ...base, gauges, serving }, tracked };

@@ -3,8 +3,8 @@
  * phases, traffic and verdicts; services; jobs; events. Each kind has its module; this one
  * composes them. No I/O; `now`, the sync state and the observation window are passed in.
  */
-import type { CoreV1Event, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
-import { controllerRef, detectReleases, LabelIndex } from '../model/index.js';
+import type { CoreV1Event, V1Deployment, V1Pod, V1ReplicaSet, V1Service } from '@kubernetes/client-node';
+import { controllerRef, detectReleases, LabelIndex, type Release } from '../model/index.js';
 import type { Snapshot } from './snapshot.js';
 import { DeriveMemo } from './memo.js';
 import { deploymentView, type TrackedHistory } from './deployments.js';
@@ -14,7 +14,7 @@ import { isServing, releaseOrder, releaseView, type ReleaseView } from './releas
 import { indexAuditEvents, leasesByNamespace, pairView, type PairMemo } from './pair.js';
 import { namespaceTraffic, type ServiceView, type TrafficMemo } from './services.js';
 import { groupBy, nameOf, nsOf, sameInputs, uidOf } from './util.js';
-import { indexPods, type ReleaseEvents } from './memo.js';
+import { indexPods, type DeploymentPods, type ReleaseEvents } from './memo.js';
 
 export { DeriveMemo } from './memo.js';
 export type { DeploymentView, JudgedGauge, TrackedHistory } from './deployments.js';
@@ -61,7 +61,7 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
   const rsByOwner = groupBy(snap.replicasets, (rs) => controllerRef(rs)?.uid);
   // Pods are the many: their groupings are kept while the pods array is the same (a flush for a
   // Deployment, an Event or a clock tick touches no pod).
-  const podIndex = memo.pods?.pods === snap.pods ? memo.pods : indexPods(snap.pods);
+  const podIndex = memo.pods?.pods === snap.pods ? memo.pods : indexPods(snap.pods, memo.pods);
   const podsByOwner = podIndex.byOwner;
   const eventIndex = indexEvents(snap.events, memo.events);
   const nextReleaseEvents = new Map<string, ReleaseEvents>();
@@ -72,6 +72,8 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
   const leasesByNs = leasesByNamespace(snap.leases);
   const audit = indexAuditEvents(snap.events, memo.audit);
   const nextPairs = new Map<string, PairMemo>();
+  const nextDeploymentPods = new Map<string, DeploymentPods>();
+  const nextReleases = new Map<string, { shape: string; releases: Release[] }>();
 
   const releases: ReleaseView[] = [];
   const services: ServiceView[] = [];
@@ -85,21 +87,21 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
     for (const d of deployments) {
       const owned = rsByOwner.get(uidOf(d)) ?? [];
       rsOfDeployment.set(nameOf(d), owned);
-      const pods: V1Pod[] = [];
-      for (const rs of owned) {
-        rsToDeployment.set(nameOf(rs), nameOf(d));
-        pods.push(...(podsByOwner.get(uidOf(rs)) ?? []));
-      }
-      podsOfDeployment.set(nameOf(d), pods);
+      for (const rs of owned) rsToDeployment.set(nameOf(rs), nameOf(d));
+      const pods = deploymentPods(owned, podsByOwner, memo.deploymentPods.get(uidOf(d)));
+      nextDeploymentPods.set(uidOf(d), pods);
+      podsOfDeployment.set(nameOf(d), pods.pods);
     }
-    const podsByName = podIndex.byName(ns);
     const deploymentsByLabels = new LabelIndex(deployments, (d) => d.spec?.template?.metadata?.labels);
-    const traffic = namespaceTraffic(ns, nsServices, slicesByNs.get(ns) ?? [], { deployments: deploymentsByLabels, podsOfDeployment, podsByName, rsToDeployment }, memo.traffic, nextTraffic);
+    const nsPods = { deployments: deploymentsByLabels, podsOfDeployment, podsByName: () => podIndex.byName(ns), rsToDeployment };
+    const traffic = namespaceTraffic(ns, nsServices, slicesByNs.get(ns) ?? [], nsPods, memo.traffic, nextTraffic);
     const deploymentByName = new Map(deployments.map((d) => [nameOf(d), d]));
     const serviceByName = new Map(nsServices.map((s) => [nameOf(s), s]));
     services.push(...traffic.views);
+    const found = releasesOf(deployments, nsServices, memo.releases.get(ns));
+    nextReleases.set(ns, found);
 
-    for (const release of detectReleases(deployments, nsServices)) {
+    for (const release of found.releases) {
       const serviceTraffic = release.service ? traffic.byService.get(release.service) : undefined;
       const views = releaseOrder(release).map((name) => {
         const d = deploymentByName.get(name)!;
@@ -109,10 +111,14 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
         return out.view;
       });
       const service = release.service ? serviceByName.get(release.service) : undefined;
-      const uids = views.flatMap((v) => [v.uid, ...v.replicaSets.owned.map(uidOf), ...v.pods.map((p) => p.uid)]);
+      // A release's objects are the same while its Deployments' ReplicaSets and pod rows are.
+      const objects = views.flatMap((v) => [v.uid, v.replicaSets.owned, v.pods]);
       const key = `${ns}/${release.name}`;
       const was = memo.releaseEvents.get(key);
-      const events = was && was.index === eventIndex && sameInputs(was.uids, uids) ? was : { index: eventIndex, uids, events: eventsAbout(uids, eventIndex) };
+      const events =
+        was && was.index === eventIndex && sameInputs(was.objects, objects)
+          ? was
+          : { index: eventIndex, objects, events: eventsAbout(views.flatMap((v) => [v.uid, ...v.replicaSets.owned.map(uidOf), ...v.pods.map((p) => p.uid)]), eventIndex) };
       nextReleaseEvents.set(key, events);
       const view = releaseView(ns, release, views, service, serviceTraffic, syncing, events.events, now);
       const names = releaseOrder(release);
@@ -122,9 +128,11 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
           release: release.name,
           objects: release.service ? [...names, release.service] : names,
           leases: leasesByNs.get(ns) ?? [],
-          pods: names.flatMap((n) => podsOfDeployment.get(n) ?? []),
-          deployments: names.map((n) => deploymentByName.get(n)!),
-          replicaSets: names.flatMap((n) => rsOfDeployment.get(n) ?? []),
+          workloads: () => ({
+            pods: names.flatMap((n) => podsOfDeployment.get(n) ?? []),
+            deployments: names.map((n) => deploymentByName.get(n)!),
+            replicaSets: names.flatMap((n) => rsOfDeployment.get(n) ?? []),
+          }),
           audit,
           now,
         },
@@ -140,7 +148,40 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
   memo.events = eventIndex;
   memo.pods = podIndex;
   memo.releaseEvents = nextReleaseEvents;
+  memo.deploymentPods = nextDeploymentPods;
+  memo.releases = nextReleases;
   memo.audit = audit;
   memo.pairs = nextPairs;
   return { releases, services, jobs: jobViews(snap.jobs), events: eventIndex.newest, syncing };
 }
+
+const NO_PODS: V1Pod[] = [];
+
+/** A Deployment's pods over its ReplicaSets: the previous array while every ReplicaSet's list is the same. */
+function deploymentPods(owned: readonly V1ReplicaSet[], podsByOwner: ReadonlyMap<string | undefined, V1Pod[]>, previous: DeploymentPods | undefined): DeploymentPods {
+  const lists = owned.map((rs) => podsByOwner.get(uidOf(rs)) ?? NO_PODS);
+  if (previous && sameInputs(previous.lists, lists)) return previous;
+  return { lists, pods: lists.length === 1 ? lists[0] : lists.flat() };
+}
+
+/**
+ * A namespace's releases, found again only when a Deployment's name or template labels, or a
+ * Service's name or selector, changed (their status changes on every pod that turns Ready).
+ */
+function releasesOf(deployments: readonly V1Deployment[], services: readonly V1Service[], previous: { shape: string; releases: Release[] } | undefined): { shape: string; releases: Release[] } {
+  const shape = `${deployments.map(deploymentShape).join('\n')}\n\n${services.map(serviceShape).join('\n')}`;
+  if (previous?.shape === shape) return previous;
+  return { shape, releases: detectReleases(deployments, services) };
+}
+
+/** Computed once per object: informers replace objects on change, never mutate them. */
+const shapes = new WeakMap<object, string>();
+
+function shapeOf<T extends object>(o: T, describe: (o: T) => string): string {
+  let s = shapes.get(o);
+  if (s === undefined) shapes.set(o, (s = describe(o)));
+  return s;
+}
+
+const deploymentShape = (d: V1Deployment) => shapeOf(d, (x) => `${nsOf(x)}/${nameOf(x)} ${JSON.stringify(x.spec?.template?.metadata?.labels ?? {})}`);
+const serviceShape = (svc: V1Service) => shapeOf(svc, (x) => `${nsOf(x)}/${nameOf(x)} ${JSON.stringify(x.spec?.selector ?? null)}`);

@@ -83,16 +83,15 @@ export interface PairInput {
   /** The objects the release's audit Events are on: its Deployments and Service. */
   objects: readonly string[];
   leases: readonly V1Lease[];
-  pods: readonly V1Pod[];
-  deployments: readonly V1Deployment[];
-  replicaSets: readonly V1ReplicaSet[];
+  /** The release's objects, asked for only when the namespace has Leases of its own. */
+  workloads: () => { pods: readonly V1Pod[]; deployments: readonly V1Deployment[]; replicaSets: readonly V1ReplicaSet[] };
   audit: AuditEventIndex;
   now: number;
 }
 
 export function pairView(input: PairInput, memo: PairMemo | undefined): { view: PairView; memo: PairMemo } {
   const appLeases = input.leases.filter((l) => !nameOf(l).startsWith(DRIVER_LEASE_PREFIX));
-  const leaders = releaseLeaderLeases({ leases: appLeases, pods: input.pods, deployments: input.deployments, replicaSets: input.replicaSets, now: input.now, ...(memo ? { known: memo.known } : {}) });
+  const leaders = appLeases.length ? releaseLeaderLeases({ leases: appLeases, ...input.workloads(), now: input.now, ...(memo ? { known: memo.known } : {}) }) : [];
   const handoffs = memo
     ? [
         ...leaderHandoffs(memo.leaders, leaders, new Date(input.now)).map((h): TimelineEntry => ({ at: h.at.getTime(), who: h.lease, kind: 'hand-off', text: `leader ${describeHandoff(h)}` })),

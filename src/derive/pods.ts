@@ -54,10 +54,15 @@ export function podRow(p: V1Pod, deployment: string, revisionOfRs: Map<string, n
   };
 }
 
+/** Remembered per rows array: a Deployment keeps its rows while its pods are the same. */
+const firstReady = new WeakMap<readonly PodRow[], number | undefined>();
+
 /** When the first Ready, non-terminating pod of these rows turned Ready; undefined when none is. */
 export function firstReadySince(rows: readonly PodRow[]): number | undefined {
+  if (firstReady.has(rows)) return firstReady.get(rows);
   let first: number | undefined;
   for (const p of rows) if (p.isReady && !p.terminating && p.readySince !== undefined && (first === undefined || p.readySince < first)) first = p.readySince;
+  firstReady.set(rows, first);
   return first;
 }
 

@@ -81,7 +81,7 @@ export function releaseView(
   const state = syncing
     ? undefined
     : traffic
-      ? trafficState(traffic.totalReady, wanted(release, views), belowFloor, firstReadySince(serving.flatMap((v) => v.pods)), now)
+      ? trafficState(traffic.totalReady, wanted(release, views), belowFloor, earliest(serving.map((v) => firstReadySince(v.pods))), now)
       : belowFloor
         ? 'below-floor'
         : 'serving';
@@ -115,6 +115,10 @@ function wanted(release: Release, views: DeploymentView[]): number {
   return release.kind === 'bluegreen' ? Math.max(views[0].desired, views[1].desired) : views.reduce((n, v) => n + v.desired, 0);
 }
 
+function earliest(times: (number | undefined)[]): number | undefined {
+  const known = times.filter((t): t is number => t !== undefined);
+  return known.length ? Math.min(...known) : undefined;
+}
 
 function sumCounts(views: DeploymentView[]): ReleaseCounts {
   const out = { desired: 0, updated: 0, ready: 0, available: 0 };

@@ -13,6 +13,8 @@ export interface ServiceView {
 
 export interface TrafficMemo {
   inputs: unknown[];
+  /** Pods the endpoints name that are not the selected Deployments' (an orphan, a former selector's): looked up by name. */
+  strays: string[];
   traffic: ServiceTraffic;
 }
 
@@ -21,7 +23,8 @@ export interface NamespacePods {
   /** The namespace's Deployments by their template labels. */
   deployments: LabelIndex<V1Deployment>;
   podsOfDeployment: ReadonlyMap<string, V1Pod[]>;
-  podsByName: ReadonlyMap<string, V1Pod>;
+  /** Grouped on demand: only endpoints naming pods outside the selected Deployments need it. */
+  podsByName: () => ReadonlyMap<string, V1Pod>;
   /** ReplicaSet name -> Deployment name. */
   rsToDeployment: ReadonlyMap<string, string>;
 }
@@ -43,23 +46,36 @@ export function namespaceTraffic(
   const byService = new Map<string, ServiceTraffic>();
   for (const svc of services) {
     if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0) continue;
-    // Only the pods that matter to this Service: those its endpoints name and those of the Deployments it selects.
+    // Only the pods that matter to this Service: those of the Deployments it selects, and any
+    // other pod its endpoints name. Each Deployment's pods are one array while none changed, so
+    // an unchanged Service costs a comparison per Deployment, not one per pod.
     const svcSlices = slicesOf.get(nameOf(svc)) ?? [];
-    const selected = new Set<V1Pod>();
-    for (const sl of svcSlices) for (const e of sl.endpoints ?? []) {
-      const pod = e.targetRef?.name ? pods.podsByName.get(e.targetRef.name) : undefined;
-      if (pod) selected.add(pod);
-    }
-    for (const d of pods.deployments.matching(svc.spec.selector)) for (const p of pods.podsOfDeployment.get(nameOf(d)) ?? []) selected.add(p);
+    const matched = pods.deployments.matching(svc.spec.selector);
+    const podLists = matched.map((d) => pods.podsOfDeployment.get(nameOf(d)) ?? []);
     const key = `${ns}/${nameOf(svc)}`;
-    const owners = [...selected].map((p) => controllerRef(p)?.name).map((rs) => (rs ? pods.rsToDeployment.get(rs) : undefined));
-    const inputs = [svc, ...svcSlices, ...selected, ...owners];
     const memo = previous?.get(key);
-    const traffic =
-      memo && sameInputs(memo.inputs, inputs)
-        ? memo.traffic
-        : serviceTraffic({ service: nameOf(svc), namespace: ns, slices: svcSlices, pods: selected, deploymentOfReplicaSet: pods.rsToDeployment });
-    next.set(key, { inputs, traffic });
+    const base = [svc, ...svcSlices, ...matched, ...podLists];
+    const strayInputs = (strays: string[]) => strays.flatMap((name) => {
+      const pod = pods.podsByName().get(name);
+      const rs = pod ? controllerRef(pod)?.name : undefined;
+      return [pod, rs ? pods.rsToDeployment.get(rs) : undefined];
+    });
+    let entry: TrafficMemo;
+    if (memo && memo.inputs.length === base.length + 2 * memo.strays.length && sameInputs(memo.inputs, [...base, ...strayInputs(memo.strays)])) {
+      entry = memo;
+    } else {
+      const selected = new Set<V1Pod>(podLists.flat());
+      const names = new Set([...selected].map(nameOf));
+      const strays = [...new Set(svcSlices.flatMap((sl) => (sl.endpoints ?? []).map((e) => e.targetRef?.name ?? '')))].filter((n) => n && !names.has(n));
+      for (const name of strays) {
+        const pod = pods.podsByName().get(name);
+        if (pod) selected.add(pod);
+      }
+      const traffic = serviceTraffic({ service: nameOf(svc), namespace: ns, slices: svcSlices, pods: selected, deploymentOfReplicaSet: pods.rsToDeployment });
+      entry = { inputs: [...base, ...strayInputs(strays)], strays, traffic };
+    }
+    const traffic = entry.traffic;
+    next.set(key, entry);
     byService.set(nameOf(svc), traffic);
     views.push({ key, namespace: ns, name: nameOf(svc), selector: formatEqualitySelector(svc.spec.selector), traffic });
   }

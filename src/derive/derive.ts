@@ -115,10 +115,9 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
       const objects = views.flatMap((v) => [v.uid, v.replicaSets.owned, v.pods]);
       const key = `${ns}/${release.name}`;
       const was = memo.releaseEvents.get(key);
-      const events =
-        was && was.index === eventIndex && sameInputs(was.objects, objects)
-          ? was
-          : { index: eventIndex, objects, events: eventsAbout(views.flatMap((v) => [v.uid, ...v.replicaSets.owned.map(uidOf), ...v.pods.map((p) => p.uid)]), eventIndex) };
+      const uids = () => views.flatMap((v) => [v.uid, ...v.replicaSets.owned.map(uidOf), ...v.pods.map((p) => p.uid)]);
+      const same = was && sameInputs(was.objects, objects) && (was.index === eventIndex || (memo.events === was.index && !uids().some((u) => eventIndex.changed?.has(u) ?? true)));
+      const events = same ? { ...was, index: eventIndex } : { index: eventIndex, objects, events: eventsAbout(uids(), eventIndex) };
       nextReleaseEvents.set(key, events);
       const view = releaseView(ns, release, views, service, serviceTraffic, syncing, events.events, now);
       const names = releaseOrder(release);

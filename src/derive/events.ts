@@ -16,14 +16,16 @@ export interface EventIndex {
   byUid: Map<string | undefined, Stamped[]>;
   /** The newest EVENT_LIMIT events, newest first. */
   newest: CoreV1Event[];
+  /** The uids whose events differ from the index this one was made after (all of them for a first index). */
+  changed?: ReadonlySet<string | undefined>;
 }
 
 /** Reuses `previous` while the events array is the same (an unchanged kind keeps its array). */
 export function indexEvents(events: CoreV1Event[], previous: EventIndex | undefined): EventIndex {
   if (previous?.events === events) return previous;
-  // Events are many (tens of thousands on a busy namespace): stamp each once, newest first, and
-  // keep only the newest EVENTS_HELD, EVENTS_PER_OBJECT about each object.
-  const stamped = events.map((e) => ({ t: eventTime(e), e })).sort((a, b) => b.t - a.t);
+  // Events are many (thousands on a busy namespace): stamp each once, newest first, and keep
+  // only the newest EVENTS_HELD, EVENTS_PER_OBJECT about each object.
+  const stamped = events.map(stampOf).sort((a, b) => b.t - a.t);
   const byUid = new Map<string | undefined, Stamped[]>();
   const newest: CoreV1Event[] = [];
   let held = 0;
@@ -37,7 +39,22 @@ export function indexEvents(events: CoreV1Event[], previous: EventIndex | undefi
     list.push(x);
     held++;
   }
-  return { events, byUid, newest };
+  if (!previous) return { events, byUid, newest };
+  const changed = new Set<string | undefined>();
+  for (const [uid, list] of byUid) if (!sameStamps(previous.byUid.get(uid), list)) changed.add(uid);
+  for (const uid of previous.byUid.keys()) if (!byUid.has(uid)) changed.add(uid);
+  return { events, byUid, newest, changed };
+}
+
+const sameStamps = (a: Stamped[] | undefined, b: Stamped[]) => a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** One stamp per event object, so two indexes hold the same stamps for the same events. */
+const stamps = new WeakMap<CoreV1Event, Stamped>();
+
+function stampOf(e: CoreV1Event): Stamped {
+  let x = stamps.get(e);
+  if (!x) stamps.set(e, (x = { t: eventTime(e), e }));
+  return x;
 }
 
 /** The newest events about any of these objects. */

@@ -89,7 +89,12 @@ export interface PairInput {
   now: number;
 }
 
+/** What most releases have: no Lease in their namespace, no audit Event, nothing remembered. */
+const NOTHING: { view: PairView; memo: PairMemo } = { view: { leaders: [], timeline: [] }, memo: { leaders: [], known: new Set(), handoffs: [] } };
+
 export function pairView(input: PairInput, memo: PairMemo | undefined): { view: PairView; memo: PairMemo } {
+  const quiet = input.leases.length === 0 && (!memo || memo === NOTHING.memo) && input.objects.every((o) => !input.audit.byObject.has(`${input.namespace}/${o}`));
+  if (quiet) return NOTHING;
   const appLeases = input.leases.filter((l) => !nameOf(l).startsWith(DRIVER_LEASE_PREFIX));
   const leaders = appLeases.length ? releaseLeaderLeases({ leases: appLeases, ...input.workloads(), now: input.now, ...(memo ? { known: memo.known } : {}) }) : [];
   const handoffs = memo

@@ -327,3 +327,45 @@ test('EndpointSlices trailing pods that just turned Ready: no outage on screen o
   assert.notEqual(late.deployments[0].history.firstTrafficOutage, undefined);
   await world.stop();
 });
+
+/** What a release shows that the memos could get wrong: its pods, traffic, events, release shape. */
+function shown(v: ViewModel) {
+  return v.releases.map((r) => ({
+    key: r.key,
+    deployments: r.deployments.map((d) => ({ name: d.name, pods: d.pods.map((p) => `${p.name} ${p.status} ${p.ready} ${p.endpoint}`), phase: d.phase })),
+    traffic: r.trafficText,
+    ready: r.traffic?.totalReady,
+    events: r.events.map((e) => e.metadata?.name),
+  }));
+}
+
+test('a cockpit that derived every flush shows what a fresh derive of the same objects shows, through a canary step, a flip and new Events', async () => {
+  const world = new World();
+  installScenario(world.sim, 'demo');
+  const kept = world.watch();
+  const fresh = () => deriveViewModel(snapshot(world.sim), new DeriveMemo(), world.sim.clock.now(), { observedSince: kept.since });
+  const agree = (what: string) => assert.deepEqual(shown(kept.view), shown(fresh()), what);
+  await world.until('the demo settles', () => ['web', 'shop-stable', 'shop-canary', 'pay-blue', 'pay-green', 'api'].every((n) => world.available(n, world.sim.store.get(R.deployments, 'default', n)!.spec.replicas)()));
+  agree('settled');
+  await move(world, ['shop-canary', 3], ['shop-stable', 7], () => agree('during a canary step'));
+  // The blue-green flip: the Service selects the other colour.
+  const pay = world.sim.store.get(R.services, 'default', 'pay')!;
+  const [key] = Object.entries(pay.spec.selector as Record<string, string>).find(([k]) => k !== 'app')!;
+  world.sim.store.mutate(R.services, 'default', 'pay', (s) => (s.spec.selector = { ...s.spec.selector, [key]: 'green' }));
+  await world.run(3_000, () => agree('after the flip'));
+  // An Event about one pod of web reaches web's events and no other release's.
+  const pod = world.sim.store.list(R.pods, 'default').find((p) => p.metadata.labels?.app === 'web')!;
+  world.sim.store.create(R.events, {
+    metadata: { name: 'web-pod.probe', namespace: 'default' },
+    involvedObject: { kind: 'Pod', name: pod.metadata.name, namespace: 'default', uid: pod.metadata.uid },
+    reason: 'Unhealthy',
+    message: 'Readiness probe failed',
+    type: 'Warning',
+    lastTimestamp: new Date(world.sim.clock.now()).toISOString(),
+  });
+  await world.run(500);
+  agree('after an Event');
+  assert.equal(kept.release('web').events[0]?.metadata?.name, 'web-pod.probe');
+  assert.ok(!kept.release('shop').events.some((e) => e.metadata?.name === 'web-pod.probe'), 'and not to a release it is not about');
+  await world.stop();
+});

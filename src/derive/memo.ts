@@ -9,7 +9,7 @@ import type { TrackedHistory } from './deployments.js';
 import type { EventIndex } from './events.js';
 import type { AuditEventIndex, PairMemo } from './pair.js';
 import type { TrafficMemo } from './services.js';
-import { groupBy, nameOf, nsOf, sameInputs } from './util.js';
+import { groupBy, nameOf, nsOf } from './util.js';
 
 /** Pods grouped by their controller's uid and by namespace and name; made once per pods array. */
 export interface PodIndex {
@@ -19,18 +19,12 @@ export interface PodIndex {
 }
 
 /**
- * An owner whose pods are the same objects as in `previous` keeps its list (the same array), so
- * what is derived from one owner's pods is reused until one of them changes. Pods by name are
- * grouped only when asked for.
+ * Pods by owner. Given the index of the last pods array, only what changed is regrouped: an owner
+ * whose pods are all the same objects keeps its list (the same array), so what is derived from
+ * one owner's pods is reused until one of them changes. Pods by name are grouped only when asked.
  */
 export function indexPods(pods: V1Pod[], previous?: PodIndex): PodIndex {
-  const byOwner = groupBy(pods, (p) => controllerRef(p)?.uid);
-  if (previous) {
-    for (const [owner, list] of byOwner) {
-      const was = previous.byOwner.get(owner);
-      if (was && sameInputs(was, list)) byOwner.set(owner, was);
-    }
-  }
+  const byOwner = previous ? regroup(previous, pods) : groupBy(pods, ownerOf);
   let byNs: Map<string, V1Pod[]> | undefined;
   const byName = new Map<string, Map<string, V1Pod>>();
   return {
@@ -45,6 +39,56 @@ export function indexPods(pods: V1Pod[], previous?: PodIndex): PodIndex {
       return m;
     },
   };
+}
+
+const ownerOf = (p: V1Pod) => controllerRef(p)?.uid;
+const keyOf = (p: V1Pod) => `${nsOf(p)}/${nameOf(p)}`;
+
+/**
+ * The previous grouping, edited by what differs between the previous pods array and this one.
+ * Both come from one informer map, which keeps a key where it first came (a change replaces the
+ * object in place, a new key goes last), so one walk over both finds the changes; in any other
+ * order the walk still finds them, as more removals and additions.
+ */
+function regroup(previous: PodIndex, pods: V1Pod[]): Map<string | undefined, V1Pod[]> {
+  const byOwner = new Map(previous.byOwner);
+  const edited = new Map<string | undefined, V1Pod[]>();
+  const listOf = (owner: string | undefined): V1Pod[] => {
+    let list = edited.get(owner);
+    if (!list) {
+      edited.set(owner, (list = [...(byOwner.get(owner) ?? [])]));
+      byOwner.set(owner, list);
+    }
+    return list;
+  };
+  const remove = (p: V1Pod) => {
+    const list = listOf(ownerOf(p));
+    const i = list.indexOf(p);
+    if (i >= 0) list.splice(i, 1);
+  };
+  const old = previous.pods;
+  let j = 0;
+  for (const was of old) {
+    const now = pods[j];
+    if (was === now) {
+      j++;
+    } else if (now !== undefined && keyOf(was) === keyOf(now)) {
+      j++;
+      const owner = ownerOf(now);
+      const list = listOf(ownerOf(was));
+      const i = list.indexOf(was);
+      if (owner === ownerOf(was) && i >= 0) list[i] = now;
+      else {
+        if (i >= 0) list.splice(i, 1);
+        listOf(owner).push(now);
+      }
+    } else {
+      remove(was);
+    }
+  }
+  for (; j < pods.length; j++) listOf(ownerOf(pods[j])).push(pods[j]);
+  for (const [owner, list] of edited) if (list.length === 0) byOwner.delete(owner);
+  return byOwner;
 }
 
 /** A Deployment's pods (over its ReplicaSets) and the per-ReplicaSet lists they were joined from. */

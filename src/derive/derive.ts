@@ -54,6 +54,22 @@ export function emptyViewModel(): ViewModel {
  * replaces its contents, so a flush costs about the work its changes need.
  */
 export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, context: DeriveContext = {}): ViewModel {
+  const steps = deriveSteps(snap, memo, now, context);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Releases derived between two steps of deriveSteps: fewer Deployments are derived in one step. */
+export const RELEASES_PER_STEP = 20;
+
+/**
+ * deriveViewModel in steps (the indexes of pods and Events, then RELEASES_PER_STEP releases at a
+ * time), so a caller can give the event loop (keys) a turn between them at 50,000 pods. The memo is written at the end only: a derive left
+ * unfinished changes nothing.
+ */
+export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, context: DeriveContext = {}): Generator<void, ViewModel> {
   const syncing = context.synced ? !RELEASE_KINDS.every(context.synced) : false;
   const observedSince = context.observedSince ?? now;
   const nextHistories = new Map<string, TrackedHistory>();
@@ -74,6 +90,7 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
   const nextPairs = new Map<string, PairMemo>();
   const nextDeploymentPods = new Map<string, DeploymentPods>();
   const nextReleases = new Map<string, { shape: string; releases: Release[] }>();
+  if (snap.deployments.length > RELEASES_PER_STEP) yield;
 
   const releases: ReleaseView[] = [];
   const services: ServiceView[] = [];
@@ -139,6 +156,7 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
       );
       nextPairs.set(view.key, pair.memo);
       releases.push({ ...view, ...pair.view });
+      if (releases.length % RELEASES_PER_STEP === 0) yield;
     }
   }
 

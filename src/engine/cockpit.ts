@@ -6,7 +6,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { connect, type Connection } from '../kube/config.js';
 import { ClusterWatch } from '../kube/watch.js';
-import { DeriveMemo, deriveViewModel, emptyViewModel, RELEASE_KINDS } from '../derive/derive.js';
+import { DeriveMemo, deriveSteps, emptyViewModel, RELEASE_KINDS, type ViewModel } from '../derive/derive.js';
 import { FlushScheduler } from '../store/scheduler.js';
 import { snapshotOf, type Versions } from '../derive/snapshot.js';
 import { checkNamespace } from '../kube/namespaces.js';
@@ -17,6 +17,9 @@ import { driverIdentity } from '../kube/lease.js';
 import { GuardEngine, type EngineClock } from './guards.js';
 import type { GuardSettings } from '../actions/guard.js';
 import type { ActionKey, DialogInput } from '../store/actionState.js';
+
+/** How long a derive runs before the event loop gets a turn (keys wait at most about this long). */
+const SLICE_MS = 8;
 
 export interface CockpitOptions {
   kc: KubeConfig;
@@ -88,6 +91,10 @@ export class Cockpit implements Intents {
   /** Samples the metric guards of the releases that matter and rolls back a breached change. */
   readonly guards: GuardEngine;
   onQuit: () => void = () => {};
+  /** The derive under way, in steps (see flush). */
+  private deriving?: Generator<void, ViewModel>;
+  /** A flush was asked for while a derive was under way. */
+  private flushAfterDerive = false;
   /** A flush when the next driver lock runs out: nothing else may change then. */
   private expiryTimer?: NodeJS.Timeout;
 
@@ -130,6 +137,7 @@ export class Cockpit implements Intents {
   async stop(): Promise<void> {
     clearTimeout(this.noticeTimer);
     this.scheduler.stop();
+    this.deriving = undefined;
     clearTimeout(this.expiryTimer);
     await this.guards.stop();
     await this.actions.stop();
@@ -231,10 +239,18 @@ export class Cockpit implements Intents {
     return this.actions.exitReport();
   }
 
-  /** Builds the next snapshot and view model; runs at most every flush interval. */
+  /**
+   * Builds the next snapshot and view model; runs at most every flush interval. A derive of many
+   * releases runs in steps that give the event loop a turn every SLICE_MS (a key pressed meanwhile
+   * gets its frame at once); a flush asked for meanwhile runs after it.
+   */
   flush(): void {
     const watch = this.watch;
     if (!watch) return;
+    if (this.deriving) {
+      this.flushAfterDerive = true;
+      return;
+    }
     const now = this.now();
     const prev = this.store.getState();
     const versions = { ...watch.versions };
@@ -247,9 +263,29 @@ export class Cockpit implements Intents {
       this.observedSince = now;
       this.watchGap = false;
     }
-    const view = deriveViewModel(snapshot, this.memo, now, { synced, observedSince: this.observedSince });
-    this.store.setState({ snapshot, view, now, flushes: prev.flushes + 1, health: watch.health });
-    this.flushAtExpiry(view.releases, now);
+    const steps = deriveSteps(snapshot, this.memo, now, { synced, observedSince: this.observedSince });
+    const step = (): void => {
+      if (this.deriving !== steps) return; // the watch started over meanwhile
+      const until = performance.now() + SLICE_MS;
+      let next = steps.next();
+      while (!next.done) {
+        if (performance.now() >= until) {
+          setImmediate(step);
+          return;
+        }
+        next = steps.next();
+      }
+      this.deriving = undefined;
+      const view = next.value;
+      this.store.setState({ snapshot, view, now, flushes: prev.flushes + 1, health: watch.health });
+      this.flushAtExpiry(view.releases, now);
+      if (this.flushAfterDerive) {
+        this.flushAfterDerive = false;
+        this.scheduler.markDirty();
+      }
+    };
+    this.deriving = steps;
+    step();
   }
 
   private flushAtExpiry(releases: readonly { driver?: { expiresAt?: Date } }[], now: number): void {
@@ -262,6 +298,8 @@ export class Cockpit implements Intents {
 
   private restart(change: () => void): void {
     void this.watch?.stop();
+    this.deriving = undefined;
+    this.flushAfterDerive = false;
     this.guards.reset();
     this.lastVersions = {};
     this.memo = new DeriveMemo();

@@ -9,8 +9,8 @@ import { Sim } from '../../../src/sim/sim.js';
 import { VirtualClock } from '../../../src/sim/clock.js';
 import { R } from '../../../src/sim/resources.js';
 import type { Obj } from '../../../src/sim/store.js';
-import { installScenario } from '../../../src/sim/scenarios.js';
-import { DeriveMemo, deriveViewModel, type ReleaseView, type ViewModel } from '../../../src/derive/derive.js';
+import { installScenario, zeroDowntimeDeployment } from '../../../src/sim/scenarios.js';
+import { DeriveMemo, deriveSteps, deriveViewModel, RELEASES_PER_STEP, type ReleaseView, type ViewModel } from '../../../src/derive/derive.js';
 import type { Snapshot } from '../../../src/derive/snapshot.js';
 import { snapshotOfSim } from '../../helpers/snapshot.js';
 import { ENDPOINT_LAG_MS, timestampMillis } from '../../../src/model/index.js';
@@ -367,5 +367,28 @@ test('a cockpit that derived every flush shows what a fresh derive of the same o
   agree('after an Event');
   assert.equal(kept.release('web').events[0]?.metadata?.name, 'web-pod.probe');
   assert.ok(!kept.release('shop').events.some((e) => e.metadata?.name === 'web-pod.probe'), 'and not to a release it is not about');
+  await world.stop();
+});
+
+test('a derive of many releases runs in steps; left unfinished it changes nothing, run to the end it is the whole view', async () => {
+  const world = new World();
+  const count = 2 * RELEASES_PER_STEP + 7;
+  for (let i = 0; i < count; i++) {
+    const name = `app-${String(i).padStart(3, '0')}`;
+    world.sim.store.create(R.deployments, zeroDowntimeDeployment('default', { name, app: name, replicas: 1, image: 'registry.local/app:v1' }));
+  }
+  await world.run(5_000);
+  const snap = snapshot(world.sim);
+  const memo = new DeriveMemo();
+  const steps = deriveSteps(snap, memo, world.sim.clock.now());
+  assert.equal(steps.next().done, false);
+  assert.equal(memo.histories.size, 0, 'nothing written before the end');
+  let yields = 1;
+  let step = steps.next();
+  for (; !step.done; step = steps.next()) yields++;
+  assert.ok(yields >= Math.floor(count / RELEASES_PER_STEP), `${yields} steps`);
+  assert.equal(step.value.releases.length, count);
+  assert.equal(memo.histories.size, count);
+  assert.deepEqual(shown(step.value), shown(deriveViewModel(snap, new DeriveMemo(), world.sim.clock.now())));
   await world.stop();
 });

@@ -4,7 +4,8 @@
  * (same options as the real one) into an in-memory terminal.
  * Run: npm run bench (or: npm exec -- node --import tsx bench/cockpit.ts [pods]); on a real API server
  * filled by `npm run bench:peers`: BENCH_KUBECONFIG=FILE node --import tsx bench/cockpit.ts [pods].
- * BENCH_CHURN=RELABELS,DELETES sets the churn per second (default 100,2).
+ * BENCH_CHURN=RELABELS,DELETES sets the churn per second (default 100,2); BENCH_NAMESPACES=N spreads
+ * the sim's pods over N namespaces and watches all of them (-A).
  */
 import './production.js';
 import { EventEmitter } from 'node:events';
@@ -40,7 +41,9 @@ const nextWriteAfter = async (term: Terminal, t: number, timeoutMs = 5000): Prom
 };
 
 /** Pod label writes and pod deletions per second (BENCH_CHURN=RELABELS,DELETES; default 100,2). */
-const CHURN = (process.env.BENCH_CHURN ?? '100,2').split(',');
+const CHURN = (process.env.BENCH_CHURN ?? '100,2').split(',').slice(0, 2);
+/** BENCH_NAMESPACES=N (sim only): the pods spread over N namespaces and the cockpit watches all of them, as with -A. */
+const NAMESPACES = Number(process.env.BENCH_NAMESPACES ?? 1);
 
 /**
  * The cluster under the cockpit: the sim in a child process, or with BENCH_KUBECONFIG=FILE a real
@@ -49,7 +52,7 @@ const CHURN = (process.env.BENCH_CHURN ?? '100,2').split(',');
  */
 async function cluster(pods: number): Promise<{ kc: KubeConfig; stop: () => void }> {
   const kubeconfig = process.env.BENCH_KUBECONFIG;
-  if (!kubeconfig) return startSimChild(pods, CHURN);
+  if (!kubeconfig) return startSimChild(pods, [...CHURN, String(NAMESPACES)]);
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   const churn = spawn(process.execPath, ['--import', 'tsx', 'bench/churn.ts', kubeconfig, ...CHURN], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -64,7 +67,7 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
   const sim = await cluster(pods);
   try {
     const kc = sim.kc;
-    const cockpit = new Cockpit({ kc, namespace: 'load' });
+    const cockpit = new Cockpit({ kc, ...(NAMESPACES > 1 ? { allNamespaces: true } : { namespace: 'load' }) });
     const term = new Terminal();
     const keys = new Stdin();
     const t0 = performance.now();
@@ -76,7 +79,7 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
     cockpit.store.subscribe((s) => {
       if (!rowsAt && s.view.releases.length > 0) rowsAt = performance.now();
       if (!syncedAt && s.health.synced) syncedAt = performance.now();
-      const desired = s.view.releases.find((r) => r.name === 'load-000')?.primary.desired;
+      const desired = s.view.releases.find((r) => r.name === 'load-000' && r.namespace === 'load')?.primary.desired;
       if (desired !== undefined && !desiredAt.has(desired)) desiredAt.set(desired, performance.now());
     });
     cockpit.start();
@@ -92,8 +95,8 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
     // Event to frame: scale load-000; time from the event reaching the cockpit's informer cache
     // to the first frame written that shows it (and, for reference, from the request).
     const objects = KubernetesObjectApi.makeApiClient(kc);
-    const deployments = (cockpit as unknown as { watch: { objects: { deployments: Map<string, { metadata?: { name?: string }; spec?: { replicas?: number } }> } } }).watch.objects.deployments;
-    const cached = () => [...deployments.values()].find((d) => d.metadata?.name === 'load-000')?.spec?.replicas;
+    const deployments = (cockpit as unknown as { watch: { objects: { deployments: Map<string, { spec?: { replicas?: number } }> } } }).watch.objects.deployments;
+    const cached = () => deployments.get('load/load-000')?.spec?.replicas;
     const eventLat: number[] = [];
     const requestLat: number[] = [];
     for (let i = 0; i < 30; i++) {

@@ -17,23 +17,25 @@ import { RESOURCE } from '../test/helpers/snapshot.js';
 import { percentile } from './stats.js';
 
 const PODS = Number(process.argv[2] ?? 5000);
+/** BENCH_NAMESPACES=N: the pods spread over `load`, `load-1`, ... as a cockpit with -A sees them. */
+const NAMESPACES = Array.from({ length: Number(process.env.BENCH_NAMESPACES ?? 1) }, (_, i) => (i === 0 ? 'load' : `load-${i}`));
 
 /** The sim's objects at PODS, as the informers hold them (trimmed, Events bounded); BENCH_OBJECTS=FILE keeps them between runs. */
 async function objects(): Promise<Record<string, [string, KubernetesObject][]>> {
   const file = process.env.BENCH_OBJECTS;
   if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
   const sim = new Sim({ speed: 50 });
-  installLoad(sim, PODS);
+  for (const ns of NAMESPACES) installLoad(sim, Math.ceil(PODS / NAMESPACES.length), ns);
   const running = () => {
     let n = 0;
-    for (const p of sim.store.scan(R.pods, 'load')) if (p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) n++;
+    for (const p of sim.store.scan(R.pods)) if (p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) n++;
     return n;
   };
   while (running() < PODS) await new Promise((r) => setTimeout(r, 200));
   await new Promise((r) => setTimeout(r, 1000));
   const out: Record<string, [string, KubernetesObject][]> = {};
   for (const kind of SNAPSHOT_KINDS) {
-    let items = sim.store.list(RESOURCE[kind], 'load').map((o) => keepForKind(kind, structuredClone(o) as KubernetesObject));
+    let items = sim.store.list(RESOURCE[kind]).map((o) => keepForKind(kind, structuredClone(o) as KubernetesObject));
     const bound = boundForKind(kind);
     if (bound && items.length > bound.max) items = items.sort((a, b) => bound.time(b) - bound.time(a)).slice(0, bound.max);
     out[kind] = items.map((o) => [`${o.metadata?.namespace}/${o.metadata?.name}`, o]);
@@ -74,7 +76,7 @@ const newEvent = () => {
   const map = maps.events as Map<string, KubernetesObject>;
   const any = map.values().next().value as KubernetesObject & { lastTimestamp?: Date };
   const name = `bench.${++n}`;
-  map.set(`load/${name}`, { ...any, metadata: { ...any.metadata, name, uid: name, resourceVersion: `x${n}` }, lastTimestamp: new Date(now) } as KubernetesObject);
+  map.set(`${any.metadata?.namespace}/${name}`, { ...any, metadata: { ...any.metadata, name, uid: name, resourceVersion: `x${n}` }, lastTimestamp: new Date(now) } as KubernetesObject);
   versions.events = (versions.events ?? 0) + 1;
 };
 

@@ -12,10 +12,12 @@ const churn = 'sim in a child process, steady churn: 100 pod label writes/s, 2 p
 const runs: [string, string, string][] = [
   ['simulator', 'bench/sim.ts', pods],
   ['simulator start-up', 'bench/simStartup.ts', pods],
+  ['one flush (derive) by what changed', 'bench/derive.ts', pods],
   [`cockpit (${churn})`, 'bench/cockpit.ts', pods],
   ...(large
     ? ([
         ['simulator start-up at 50,000 pods', 'bench/simStartup.ts', '50000'],
+        ['one flush (derive) at 50,000 pods', 'bench/derive.ts', '50000'],
         [`cockpit at 50,000 pods (${churn})`, 'bench/cockpit.ts', '50000'],
       ] as [string, string, string][])
     : []),

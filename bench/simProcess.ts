@@ -1,20 +1,22 @@
 /**
  * The cluster side of the cockpit benchmark, in its own process so the cockpit's CPU and memory
  * are measured alone: a sim with N pods in namespace `load` and steady churn.
- * Usage: node --import tsx bench/simProcess.ts PODS KUBECONFIG_OUT [RELABELS_PER_SEC] [DELETES_PER_SEC]
+ * Usage: node --import tsx bench/simProcess.ts PODS KUBECONFIG_OUT [RELABELS_PER_SEC] [DELETES_PER_SEC] [NAMESPACES]
  */
 import { writeFileSync } from 'node:fs';
 import { Sim } from '../src/sim/sim.js';
 import { R } from '../src/sim/resources.js';
 import { installLoad } from '../src/sim/scenarios.js';
 
-const [pods = '5000', out = 'bench-sim.kubeconfig', relabels = '100', deletes = '2'] = process.argv.slice(2);
+const [pods = '5000', out = 'bench-sim.kubeconfig', relabels = '100', deletes = '2', namespaces = '1'] = process.argv.slice(2);
 const sim = new Sim({ speed: 20 });
 await sim.listen(0);
-installLoad(sim, Number(pods));
+// NAMESPACES > 1: the pods spread over `load`, `load-1`, ... (the churn stays in `load`).
+const spaces = Array.from({ length: Number(namespaces) }, (_, i) => (i === 0 ? 'load' : `load-${i}`));
+for (const ns of spaces) installLoad(sim, Math.ceil(Number(pods) / spaces.length), ns);
 const running = () => {
   let n = 0;
-  for (const p of sim.store.scan(R.pods, 'load')) if (p.status?.phase === 'Running') n++;
+  for (const p of sim.store.scan(R.pods)) if (p.status?.phase === 'Running') n++;
   return n;
 };
 while (running() < Number(pods)) await new Promise((r) => setTimeout(r, 100));

@@ -65,8 +65,9 @@ export function deriveViewModel(snap: Snapshot, memo: DeriveMemo, now: number, c
 export const RELEASES_PER_STEP = 20;
 
 /**
- * deriveViewModel in steps (the indexes of pods and Events, then RELEASES_PER_STEP releases at a
- * time), so a caller can give the event loop (keys) a turn between them at 50,000 pods. The memo is written at the end only: a derive left
+ * deriveViewModel in steps (the indexes of pods and Events, each namespace's groups, then
+ * RELEASES_PER_STEP releases at a time), so a caller can give the event loop (keys) a turn
+ * between them at 50,000 pods. The memo is written at the end only: a derive left
  * unfinished changes nothing.
  */
 export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, context: DeriveContext = {}): Generator<void, ViewModel> {
@@ -79,6 +80,10 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
   // Deployment, an Event or a clock tick touches no pod).
   const podIndex = memo.pods?.pods === snap.pods ? memo.pods : indexPods(snap.pods, memo.pods);
   const podsByOwner = podIndex.byOwner;
+  // Many Deployments: a step for the pods' index, one for the Events', one per namespace's groups,
+  // then RELEASES_PER_STEP releases at a time.
+  const many = snap.deployments.length > RELEASES_PER_STEP;
+  if (many) yield;
   const eventIndex = indexEvents(snap.events, memo.events);
   const nextReleaseEvents = new Map<string, ReleaseEvents>();
   const deploymentsByNs = groupBy(snap.deployments, nsOf);
@@ -90,7 +95,7 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
   const nextPairs = new Map<string, PairMemo>();
   const nextDeploymentPods = new Map<string, DeploymentPods>();
   const nextReleases = new Map<string, { shape: string; releases: Release[] }>();
-  if (snap.deployments.length > RELEASES_PER_STEP) yield;
+  if (many) yield;
 
   const releases: ReleaseView[] = [];
   const services: ServiceView[] = [];
@@ -117,6 +122,7 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
     services.push(...traffic.views);
     const found = releasesOf(deployments, nsServices, memo.releases.get(ns));
     nextReleases.set(ns, found);
+    if (deployments.length > RELEASES_PER_STEP) yield;
 
     for (const release of found.releases) {
       const serviceTraffic = release.service ? traffic.byService.get(release.service) : undefined;

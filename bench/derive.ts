@@ -28,7 +28,7 @@ async function objects(): Promise<Record<string, [string, KubernetesObject][]>> 
   for (const ns of NAMESPACES) installLoad(sim, Math.ceil(PODS / NAMESPACES.length), ns);
   const running = () => {
     let n = 0;
-    for (const p of sim.store.scan(R.pods)) if (p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) n++;
+    for (const p of sim.store.scan(R.pods)) if (p.status?.phase === 'Running' && p.status.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True')) n++;
     return n;
   };
   while (running() < PODS) await new Promise((r) => setTimeout(r, 200));

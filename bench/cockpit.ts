@@ -42,7 +42,10 @@ const nextWriteAfter = async (term: Terminal, t: number, timeoutMs = 5000): Prom
 
 /** Pod label writes and pod deletions per second (BENCH_CHURN=RELABELS,DELETES; default 100,2). */
 const CHURN = (process.env.BENCH_CHURN ?? '100,2').split(',').slice(0, 2);
-/** BENCH_NAMESPACES=N (sim only): the pods spread over N namespaces and the cockpit watches all of them, as with -A. */
+/**
+ * BENCH_NAMESPACES=N: the cockpit watches all namespaces, as with -A; the sim spreads its pods over
+ * N namespaces (a real server holds what `BENCH_NAMESPACES=N npm run bench:peers` filled).
+ */
 const NAMESPACES = Number(process.env.BENCH_NAMESPACES ?? 1);
 
 /**

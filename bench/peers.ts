@@ -6,6 +6,8 @@
  * Run: npm run build && npm run bench:peers [PODS]      (default 5000)
  * Needs go, tmux, kubectl; builds k9s (pinned) from the Go module proxy into the cache once.
  * CUTOVER_PEERS_CLUSTER=DIR reuses a control plane that cluster/start.sh DIR started (not stopped).
+ * BENCH_NAMESPACES=N spreads the Deployments over `load`, `load-1`, ... `load-<N-1>` (for a later
+ * -A run of bench/cockpit.ts); the side-by-side figures are taken in `load` either way.
  *
  * Figures per client:
  * - first frame with data: from starting the client to its pane showing a load-* row.
@@ -27,6 +29,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PODS = Number(process.argv[2] ?? 5000);
 const PER_DEPLOYMENT = 50;
 const SCALES = Number(process.env.BENCH_SCALES ?? 30);
+const NAMESPACES = Array.from({ length: Number(process.env.BENCH_NAMESPACES ?? 1) }, (_, i) => (i === 0 ? 'load' : `load-${i}`));
 const K9S_VERSION = 'v0.50.16';
 const CACHE = process.env.CUTOVER_PEERS_CACHE ?? join(homedir(), '.cache', 'cutover-peers');
 const SESSION = `cutover-peers-${process.pid}`;
@@ -56,13 +59,14 @@ function k9s(): string {
   return bin;
 }
 
+/** n Deployments dealt over NAMESPACES in turn, so `load` holds load-000. */
 function deployments(n: number): string {
-  const docs: string[] = [];
+  const docs = NAMESPACES.map((ns) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}}`);
   for (let i = 0; i < n; i++) {
     const name = `load-${String(i).padStart(3, '0')}`;
     docs.push(`apiVersion: apps/v1
 kind: Deployment
-metadata: {name: ${name}, namespace: load}
+metadata: {name: ${name}, namespace: ${NAMESPACES[i % NAMESPACES.length]}}
 spec:
   replicas: ${PER_DEPLOYMENT}
   selector: {matchLabels: {app: ${name}}}
@@ -77,8 +81,12 @@ spec:
 
 /** Ready pods over all load-* Deployments. */
 function readyPods(kubectl: (args: string[]) => string): number {
-  const out = kubectl(['get', 'deploy', '-n', 'load', '-o', 'jsonpath={range .items[*]}{.status.readyReplicas}{"\\n"}{end}']);
-  return out.split('\n').reduce((n, l) => n + (Number(l) || 0), 0);
+  let ready = 0;
+  for (const ns of NAMESPACES) {
+    const out = kubectl(['get', 'deploy', '-n', ns, '-o', 'jsonpath={range .items[*]}{.status.readyReplicas}{"\\n"}{end}']);
+    ready += out.split('\n').reduce((n, l) => n + (Number(l) || 0), 0);
+  }
+  return ready;
 }
 
 // ---- tmux panes ----
@@ -152,7 +160,7 @@ async function main(): Promise<void> {
   const figures: string[] = [];
   try {
     const t0 = performance.now();
-    kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], `apiVersion: v1\nkind: Namespace\nmetadata: {name: load}\n---\n${deployments(Math.ceil(PODS / PER_DEPLOYMENT))}`);
+    kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], deployments(Math.ceil(PODS / PER_DEPLOYMENT)));
     for (let last = -1; ; ) {
       const ready = readyPods(kubectl);
       if (ready >= PODS) break;
@@ -264,7 +272,7 @@ async function main(): Promise<void> {
         `k9s - kubectl get pods -w, change p50: ${((p50(k) - p50(clients[1])) / 1000).toFixed(2)} s`,
       );
     }
-    console.log(`\n${PODS} pods (${Math.ceil(PODS / PER_DEPLOYMENT)} Deployments x ${PER_DEPLOYMENT}, one namespace), ${SCALES} scales`);
+    console.log(`\n${PODS} pods (${Math.ceil(PODS / PER_DEPLOYMENT)} Deployments x ${PER_DEPLOYMENT}, ${NAMESPACES.length === 1 ? 'one namespace' : `${NAMESPACES.length} namespaces`}), ${SCALES} scales`);
     for (const f of figures) console.log(f);
     console.log(out.join('\n'));
   } finally {

@@ -1,12 +1,13 @@
 /**
  * What one flush costs at N pods, without I/O: the sim's objects as the informers would hold
- * them, then deriveViewModel for a flush that changed nothing, one pod, one Event, one Deployment.
+ * them, then a derive for a flush that changed nothing, one pod, one Event, one Deployment: its
+ * whole time, and its longest step (deriveSteps: what a key pressed during the flush waits for).
  * Usage: [BENCH_OBJECTS=FILE] [BENCH_CASE=N BENCH_ROUNDS=R] node --import tsx bench/derive.ts [PODS]
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { DeriveMemo, deriveViewModel } from '../src/derive/derive.js';
+import { DeriveMemo, deriveSteps } from '../src/derive/derive.js';
 import { SNAPSHOT_KINDS, snapshotOf, type Snapshot, type Versions } from '../src/derive/snapshot.js';
 import type { ObjectMaps } from '../src/kube/watch.js';
 import { boundForKind, keepForKind } from '../src/kube/transform.js';
@@ -53,14 +54,23 @@ let snap: Snapshot | undefined;
 let then: Versions = {};
 let now = Date.now();
 
-function flush(): number {
+/** One flush: its whole time and its longest step (the snapshot counts as one). */
+function flush(): { total: number; step: number } {
   const t = performance.now();
   const current = { ...versions };
   snap = snapshotOf(maps, snap ? { previous: snap, then, now: current } : undefined);
   then = current;
   now += 150;
-  deriveViewModel(snap, memo, now, { observedSince: now - 60_000 });
-  return performance.now() - t;
+  const steps = deriveSteps(snap, memo, now, { observedSince: now - 60_000 });
+  let longest = 0;
+  for (let last = t; ; ) {
+    const done = steps.next().done;
+    const at = performance.now();
+    longest = Math.max(longest, at - last);
+    last = at;
+    if (done) break;
+  }
+  return { total: performance.now() - t, step: longest };
 }
 
 const keys = Object.fromEntries(SNAPSHOT_KINDS.map((k) => [k, [...maps[k].keys()]]));
@@ -87,16 +97,20 @@ const cases: [string, () => void][] = [
   ['one Deployment relabelled', () => touch('deployments', relabel)],
   ['one pod, one Event, one Deployment', () => (touch('pods', relabel), newEvent(), touch('deployments', relabel))],
 ];
-const cold = flush();
+const cold = flush().total;
 console.log(`${maps.pods.size} pods, ${maps.events.size} Events held, ${maps.deployments.size} Deployments; first derive ${cold.toFixed(0)} ms`);
 // BENCH_CASE=N runs only that case, BENCH_ROUNDS times (for a profile).
 const only = process.env.BENCH_CASE;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
 for (const [name, change] of only ? [cases[Number(only)]] : cases) {
   const times: number[] = [];
+  const steps: number[] = [];
   for (let i = 0; i < rounds; i++) {
     change();
-    times.push(flush());
+    const f = flush();
+    times.push(f.total);
+    steps.push(f.step);
   }
-  console.log(`${name.padEnd(36)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms`);
+  const ms = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(1)} ms  p95 ${percentile(xs, 95).toFixed(1)} ms`;
+  console.log(`${name.padEnd(36)} ${ms(times)}   longest step ${ms(steps)}`);
 }

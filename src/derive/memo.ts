@@ -9,7 +9,7 @@ import type { TrackedHistory } from './deployments.js';
 import type { EventIndex } from './events.js';
 import type { AuditEventIndex, PairMemo } from './pair.js';
 import type { TrafficMemo } from './services.js';
-import { groupBy, nameOf, nsOf } from './util.js';
+import { diffByKey, groupBy, nameOf, nsOf } from './util.js';
 
 /** Pods grouped by their controller's uid and by namespace and name; made once per pods array. */
 export interface PodIndex {
@@ -44,12 +44,7 @@ export function indexPods(pods: V1Pod[], previous?: PodIndex): PodIndex {
 const ownerOf = (p: V1Pod) => controllerRef(p)?.uid;
 const keyOf = (p: V1Pod) => `${nsOf(p)}/${nameOf(p)}`;
 
-/**
- * The previous grouping, edited by what differs between the previous pods array and this one.
- * Both come from one informer map, which keeps a key where it first came (a change replaces the
- * object in place, a new key goes last), so one walk over both finds the changes; in any other
- * order the walk still finds them, as more removals and additions.
- */
+/** The previous grouping, edited by what differs between the previous pods array and this one. */
 function regroup(previous: PodIndex, pods: V1Pod[]): Map<string | undefined, V1Pod[]> {
   const byOwner = new Map(previous.byOwner);
   const edited = new Map<string | undefined, V1Pod[]>();
@@ -61,32 +56,23 @@ function regroup(previous: PodIndex, pods: V1Pod[]): Map<string | undefined, V1P
     }
     return list;
   };
-  const remove = (p: V1Pod) => {
-    const list = listOf(ownerOf(p));
-    const i = list.indexOf(p);
+  const diff = diffByKey(previous.pods, pods, keyOf);
+  for (const was of diff.removed) {
+    const list = listOf(ownerOf(was));
+    const i = list.indexOf(was);
     if (i >= 0) list.splice(i, 1);
-  };
-  const old = previous.pods;
-  let j = 0;
-  for (const was of old) {
-    const now = pods[j];
-    if (was === now) {
-      j++;
-    } else if (now !== undefined && keyOf(was) === keyOf(now)) {
-      j++;
-      const owner = ownerOf(now);
-      const list = listOf(ownerOf(was));
-      const i = list.indexOf(was);
-      if (owner === ownerOf(was) && i >= 0) list[i] = now;
-      else {
-        if (i >= 0) list.splice(i, 1);
-        listOf(owner).push(now);
-      }
-    } else {
-      remove(was);
+  }
+  for (const [was, now] of diff.replaced) {
+    const owner = ownerOf(now);
+    const list = listOf(ownerOf(was));
+    const i = list.indexOf(was);
+    if (owner === ownerOf(was) && i >= 0) list[i] = now;
+    else {
+      if (i >= 0) list.splice(i, 1);
+      listOf(owner).push(now);
     }
   }
-  for (; j < pods.length; j++) listOf(ownerOf(pods[j])).push(pods[j]);
+  for (const now of diff.added) listOf(ownerOf(now)).push(now);
   for (const [owner, list] of edited) if (list.length === 0) byOwner.delete(owner);
   return byOwner;
 }

@@ -21,5 +21,33 @@ export function sameInputs(a: readonly unknown[] | undefined, b: readonly unknow
   return true;
 }
 
+/** What differs between two arrays of one informer map: keys removed, keys added, objects replaced. */
+export interface Diff<T> {
+  removed: T[];
+  added: T[];
+  /** [was, now] for a key whose object changed. */
+  replaced: [T, T][];
+}
+
+/**
+ * One walk over two arrays made from one informer map, which keeps a key where it first came (a
+ * change replaces the object in place, a new key goes last). In any other order the walk still
+ * finds every change, as more removals and additions.
+ */
+export function diffByKey<T>(before: readonly T[], after: readonly T[], keyOf: (x: T) => string): Diff<T> {
+  const diff: Diff<T> = { removed: [], added: [], replaced: [] };
+  let j = 0;
+  for (const was of before) {
+    const now = after[j];
+    if (was === now) j++;
+    else if (now !== undefined && keyOf(was) === keyOf(now)) {
+      j++;
+      diff.replaced.push([was, now]);
+    } else diff.removed.push(was);
+  }
+  for (; j < after.length; j++) diff.added.push(after[j]);
+  return diff;
+}
+
 export const byNsName = (a: { namespace: string; name: string }, b: { namespace: string; name: string }) =>
   a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);

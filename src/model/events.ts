@@ -7,17 +7,14 @@
 import type { CoreV1Event } from '@kubernetes/client-node';
 import { timestampMillis, type Timestamp } from './pods.js';
 
-/** Newest Events kept about one involved object (the release detail shows 60 over all its objects). */
+/** Newest Events shown about one involved object (the release detail shows 60 over all its objects). */
 export const EVENTS_PER_OBJECT = 10;
-/** Newest Events kept over all objects. */
-export const EVENTS_HELD = 5000;
 
 /**
- * Events the informer holds at most (it drops the oldest beyond this): twice what the view model
- * keeps, so the newest EVENTS_HELD survive objects that fill their EVENTS_PER_OBJECT. 50,000 pods
- * have about 250,000 Events; sorting all of them on every change was most of a flush.
+ * Events the informer holds at most (it drops the oldest beyond this, never an audit Event).
+ * 50,000 pods have about 250,000 Events; sorting all of them on every change was most of a flush.
  */
-export const EVENTS_KEPT = 2 * EVENTS_HELD;
+export const EVENTS_KEPT = 10_000;
 
 /** The component cutover's audit Events report as: they are the pair's timeline, kept whatever their age. */
 export const AUDIT_COMPONENT = 'cutover';

@@ -138,7 +138,8 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
       const objects = views.flatMap((v) => [v.uid, v.replicaSets.owned, v.pods]);
       const key = `${ns}/${release.name}`;
       const was = memo.releaseEvents.get(key);
-      const uids = () => views.flatMap((v) => [v.uid, ...v.replicaSets.owned.map(uidOf), ...v.pods.map((p) => p.uid)]);
+      let ids: string[] | undefined;
+      const uids = () => (ids ??= views.flatMap((v) => [v.uid, ...v.replicaSets.owned.map(uidOf), ...v.pods.map((p) => p.uid)]));
       const same = was && sameInputs(was.objects, objects) && (was.index === eventIndex || (memo.events === was.index && !uids().some((u) => eventIndex.changed?.has(u) ?? true)));
       const events = same ? { ...was, index: eventIndex } : { index: eventIndex, objects, events: eventsAbout(uids(), eventIndex) };
       nextReleaseEvents.set(key, events);

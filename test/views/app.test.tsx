@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import stringWidth from 'string-width';
 import { fixtureStore, recordingIntents, NOW, NS } from '../helpers/fixtures.js';
-import { renderApp, linesOf, KEYS, type Rendered } from './harness.js';
+import { renderApp, frameWhere, linesOf, KEYS, type Rendered } from './harness.js';
 import { KEYMAP, activeBindings } from '../../views/keymap.js';
 import { COMMANDS } from '../../src/store/ui.js';
 import type { CockpitStore } from '../../src/store/state.js';
@@ -269,7 +269,7 @@ test('80x24 keeps the state words; 200x60 uses the width', async () => {
 test('resize re-lays out without exceeding the new size', async () => {
   const { app } = await setup(LARGE);
   app.stdout.resize(80, 24);
-  await app.press();
+  await frameWhere(app, (f) => linesOf(f).length <= 24);
   assertFits(app, SMALL, 'after resize');
   assert.doesNotMatch(app.lastFrame(), /ROLLOUT STATUS/);
   app.unmount();

@@ -51,6 +51,13 @@ export class Stdin extends EventEmitter {
 
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** Waits (at most `ms`) for a frame that passes `test`: a re-render asked outside a key (a resize) may land a few turns later. */
+export async function frameWhere(app: { lastFrame: () => string }, test: (frame: string) => boolean, ms = 2000): Promise<string> {
+  const end = Date.now() + ms;
+  while (!test(app.lastFrame()) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  return app.lastFrame();
+}
+
 export interface Rendered {
   lastFrame: () => string;
   stdout: Stdout;

@@ -7,7 +7,7 @@ import type { CoreV1Event, V1Deployment, V1Pod, V1ReplicaSet, V1Service } from '
 import { controllerRef, detectReleases, LabelIndex, type Release } from '../model/index.js';
 import type { Snapshot } from './snapshot.js';
 import { DeriveMemo } from './memo.js';
-import { deploymentView, type TrackedHistory } from './deployments.js';
+import { deploymentView, type DeploymentView, type TrackedHistory } from './deployments.js';
 import { eventsAbout, indexEvents } from './events.js';
 import { jobViews, type JobView } from './jobs.js';
 import { isServing, releaseOrder, releaseView, type ReleaseView } from './releases.js';
@@ -138,10 +138,8 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
       const objects = views.flatMap((v) => [v.uid, v.replicaSets.owned, v.pods]);
       const key = `${ns}/${release.name}`;
       const was = memo.releaseEvents.get(key);
-      let ids: string[] | undefined;
-      const uids = () => (ids ??= views.flatMap((v) => [v.uid, ...v.replicaSets.owned.map(uidOf), ...v.pods.map((p) => p.uid)]));
-      const same = was && sameInputs(was.objects, objects) && (was.index === eventIndex || (memo.events === was.index && !uids().some((u) => eventIndex.changed?.has(u) ?? true)));
-      const events = same ? { ...was, index: eventIndex } : { index: eventIndex, objects, events: eventsAbout(uids(), eventIndex) };
+      const same = was && sameInputs(was.objects, objects) && (was.index === eventIndex || (memo.events === was.index && !anyChanged(views, eventIndex.changed)));
+      const events = same ? { ...was, index: eventIndex } : { index: eventIndex, objects, events: eventsAbout(uidsOf(views), eventIndex) };
       nextReleaseEvents.set(key, events);
       const view = releaseView(ns, release, views, service, serviceTraffic, syncing, events.events, now);
       const names = releaseOrder(release);
@@ -180,6 +178,27 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
 }
 
 const NO_PODS: V1Pod[] = [];
+
+/** The uids a release's events are about: its Deployments', their ReplicaSets' and pods'. */
+function* uidsOf(views: readonly DeploymentView[]): Generator<string> {
+  for (const v of views) {
+    yield v.uid;
+    for (const rs of v.replicaSets.owned) yield uidOf(rs);
+    for (const p of v.pods) yield p.uid;
+  }
+}
+
+/** Whether any of those uids has events that changed (every flush would test them all: no array made). */
+function anyChanged(views: readonly DeploymentView[], changed: ReadonlySet<string | undefined> | undefined): boolean {
+  if (!changed) return true;
+  if (changed.size === 0) return false;
+  for (const v of views) {
+    if (changed.has(v.uid)) return true;
+    for (const rs of v.replicaSets.owned) if (changed.has(uidOf(rs))) return true;
+    for (const p of v.pods) if (changed.has(p.uid)) return true;
+  }
+  return false;
+}
 
 /** A Deployment's pods over its ReplicaSets: the previous array while every ReplicaSet's list is the same. */
 function deploymentPods(owned: readonly V1ReplicaSet[], podsByOwner: ReadonlyMap<string | undefined, V1Pod[]>, previous: DeploymentPods | undefined): DeploymentPods {

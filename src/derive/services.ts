@@ -16,6 +16,8 @@ export interface TrafficMemo {
   /** Pods the endpoints name that are not the selected Deployments' (an orphan, a former selector's): looked up by name. */
   strays: string[];
   traffic: ServiceTraffic;
+  /** Made with the traffic: the same view while its inputs are. */
+  view: ServiceView;
 }
 
 /** One namespace's Deployments with their pods, as the traffic model needs them. */
@@ -72,12 +74,12 @@ export function namespaceTraffic(
         if (pod) selected.add(pod);
       }
       const traffic = serviceTraffic({ service: nameOf(svc), namespace: ns, slices: svcSlices, pods: selected, deploymentOfReplicaSet: pods.rsToDeployment });
-      entry = { inputs: [...base, ...strayInputs(strays)], strays, traffic };
+      const view = { key, namespace: ns, name: nameOf(svc), selector: formatEqualitySelector(svc.spec.selector), traffic };
+      entry = { inputs: [...base, ...strayInputs(strays)], strays, traffic, view };
     }
-    const traffic = entry.traffic;
     next.set(key, entry);
-    byService.set(nameOf(svc), traffic);
-    views.push({ key, namespace: ns, name: nameOf(svc), selector: formatEqualitySelector(svc.spec.selector), traffic });
+    byService.set(nameOf(svc), entry.traffic);
+    views.push(entry.view);
   }
   return { views, byService };
 }

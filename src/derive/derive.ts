@@ -115,7 +115,7 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
       podsOfDeployment.set(nameOf(d), pods.pods);
     }
     const deploymentsByLabels = new LabelIndex(deployments, (d) => d.spec?.template?.metadata?.labels);
-    const nsPods = { deployments: deploymentsByLabels, podsOfDeployment, podsByName: () => podIndex.byName(ns), rsToDeployment };
+    const nsPods = { deployments: deploymentsByLabels, podsOfDeployment, podByName: (name: string) => podIndex.byKey().get(`${ns}/${name}`), rsToDeployment };
     const traffic = namespaceTraffic(ns, nsServices, slicesByNs.get(ns) ?? [], nsPods, memo.traffic, nextTraffic);
     const deploymentByName = new Map(deployments.map((d) => [nameOf(d), d]));
     const serviceByName = new Map(nsServices.map((s) => [nameOf(s), s]));

@@ -9,44 +9,53 @@ import type { TrackedHistory } from './deployments.js';
 import type { EventIndex } from './events.js';
 import type { AuditEventIndex, PairMemo } from './pair.js';
 import type { TrafficMemo } from './services.js';
-import { diffByKey, groupBy, nameOf, nsOf } from './util.js';
+import { diffByKey, groupBy, nameOf, nsOf, type Diff } from './util.js';
 
-/** Pods grouped by their controller's uid and by namespace and name; made once per pods array. */
+/** Pods grouped by their controller's uid, and by namespace/name when asked; made once per pods array. */
 export interface PodIndex {
   pods: V1Pod[];
   byOwner: Map<string | undefined, V1Pod[]>;
-  byName(ns: string): Map<string, V1Pod>;
+  /** A pod by `namespace/name`. */
+  byKey(): ReadonlyMap<string, V1Pod>;
+  /** The map byKey returns, with the pods array it holds: shared along the indexes that follow. */
+  named?: { pods: V1Pod[]; map: Map<string, V1Pod> };
 }
 
 /**
  * Pods by owner. Given the index of the last pods array, only what changed is regrouped: an owner
  * whose pods are all the same objects keeps its list (the same array), so what is derived from
- * one owner's pods is reused until one of them changes. Pods by name are grouped only when asked.
+ * one owner's pods is reused until one of them changes. Pods by namespace/name are mapped when
+ * first asked, then edited by each later index's changes (50,000 pods: a map made again on every
+ * flush under churn was most of the flush).
  */
 export function indexPods(pods: V1Pod[], previous?: PodIndex): PodIndex {
-  const byOwner = previous ? regroup(previous, pods) : groupBy(pods, ownerOf);
-  let byNs: Map<string, V1Pod[]> | undefined;
-  const byName = new Map<string, Map<string, V1Pod>>();
-  return {
+  const diff = previous ? diffByKey(previous.pods, pods, keyOf) : undefined;
+  const byOwner = previous && diff ? regroup(previous.byOwner, diff) : groupBy(pods, ownerOf);
+  const named = previous?.named;
+  if (named && diff && named.pods === previous.pods) {
+    for (const was of diff.removed) named.map.delete(keyOf(was));
+    for (const [, now] of diff.replaced) named.map.set(keyOf(now), now);
+    for (const now of diff.added) named.map.set(keyOf(now), now);
+    named.pods = pods;
+  }
+  const index: PodIndex = {
     pods,
     byOwner,
-    byName(ns) {
-      let m = byName.get(ns);
-      if (!m) {
-        byNs ??= groupBy(pods, nsOf);
-        byName.set(ns, (m = new Map((byNs.get(ns) ?? []).map((p) => [nameOf(p), p]))));
-      }
-      return m;
+    ...(named ? { named } : {}),
+    byKey() {
+      if (index.named?.pods !== pods) index.named = { pods, map: new Map(pods.map((p) => [keyOf(p), p])) };
+      return index.named.map;
     },
   };
+  return index;
 }
 
 const ownerOf = (p: V1Pod) => controllerRef(p)?.uid;
 const keyOf = (p: V1Pod) => `${nsOf(p)}/${nameOf(p)}`;
 
 /** The previous grouping, edited by what differs between the previous pods array and this one. */
-function regroup(previous: PodIndex, pods: V1Pod[]): Map<string | undefined, V1Pod[]> {
-  const byOwner = new Map(previous.byOwner);
+function regroup(previous: ReadonlyMap<string | undefined, V1Pod[]>, diff: Diff<V1Pod>): Map<string | undefined, V1Pod[]> {
+  const byOwner = new Map(previous);
   const edited = new Map<string | undefined, V1Pod[]>();
   const listOf = (owner: string | undefined): V1Pod[] => {
     let list = edited.get(owner);
@@ -56,7 +65,6 @@ function regroup(previous: PodIndex, pods: V1Pod[]): Map<string | undefined, V1P
     }
     return list;
   };
-  const diff = diffByKey(previous.pods, pods, keyOf);
   for (const was of diff.removed) {
     const list = listOf(ownerOf(was));
     const i = list.indexOf(was);

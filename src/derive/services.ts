@@ -25,8 +25,8 @@ export interface NamespacePods {
   /** The namespace's Deployments by their template labels. */
   deployments: LabelIndex<V1Deployment>;
   podsOfDeployment: ReadonlyMap<string, V1Pod[]>;
-  /** Grouped on demand: only endpoints naming pods outside the selected Deployments need it. */
-  podsByName: () => ReadonlyMap<string, V1Pod>;
+  /** A pod of the namespace by name: only endpoints naming pods outside the selected Deployments need it. */
+  podByName: (name: string) => V1Pod | undefined;
   /** ReplicaSet name -> Deployment name. */
   rsToDeployment: ReadonlyMap<string, string>;
 }
@@ -58,7 +58,7 @@ export function namespaceTraffic(
     const memo = previous?.get(key);
     const base = [svc, ...svcSlices, ...matched, ...podLists];
     const strayInputs = (strays: string[]) => strays.flatMap((name) => {
-      const pod = pods.podsByName().get(name);
+      const pod = pods.podByName(name);
       const rs = pod ? controllerRef(pod)?.name : undefined;
       return [pod, rs ? pods.rsToDeployment.get(rs) : undefined];
     });
@@ -70,7 +70,7 @@ export function namespaceTraffic(
       const names = new Set([...selected].map(nameOf));
       const strays = [...new Set(svcSlices.flatMap((sl) => (sl.endpoints ?? []).map((e) => e.targetRef?.name ?? '')))].filter((n) => n && !names.has(n));
       for (const name of strays) {
-        const pod = pods.podsByName().get(name);
+        const pod = pods.podByName(name);
         if (pod) selected.add(pod);
       }
       const traffic = serviceTraffic({ service: nameOf(svc), namespace: ns, slices: svcSlices, pods: selected, deploymentOfReplicaSet: pods.rsToDeployment });

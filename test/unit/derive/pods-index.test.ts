@@ -47,3 +47,29 @@ test('pods regrouped from the last index equal a fresh grouping, and an owner no
     for (const [owner, list] of before) if (!touched.has(owner) && index.byOwner.has(owner)) assert.equal(index.byOwner.get(owner), list, `${owner} untouched keeps its list`);
   }
 });
+
+test('pods by namespace/name, once asked, follow every later index and equal a fresh map', () => {
+  const map = new Map<string, V1Pod>();
+  for (let i = 0; i < 50; i++) map.set(`p${i}`, pod(`p${i}`, `rs${i % 5}`));
+  let index = indexPods([...map.values()]);
+  const first = index.byKey();
+  assert.equal(first.get('ns/p7'), map.get('p7'));
+  for (let round = 0; round < 60; round++) {
+    const key = `p${(round * 7) % 50}`;
+    if (round % 3 === 0) map.delete(key);
+    else map.set(key, pod(key, `rs${round % 5}`, round + 1));
+    if (round % 4 === 0) {
+      map.delete('p1'); // gone and back: now last
+      map.set('p1', pod('p1', 'rs1', round + 1));
+    }
+    index = indexPods([...map.values()], index);
+    // Asked only every other round: the map is edited either way.
+    if (round % 2 === 1) continue;
+    const byKey = index.byKey();
+    assert.deepEqual([...byKey.keys()].sort(), [...map.keys()].map((k) => `ns/${k}`).sort(), `keys, round ${round}`);
+    for (const [k, p] of map) assert.equal(byKey.get(`ns/${k}`), p, `ns/${k}, round ${round}`);
+  }
+  // An older index asked again does not read the newer pods.
+  const old = indexPods([pod('x', 'rs0')]);
+  assert.deepEqual([...old.byKey().keys()], ['ns/x']);
+});

@@ -42,13 +42,24 @@ export function useSimAndControlPlane() {
   };
 }
 
+/** The simulator's recent log lines (controller errors, kubelet oddities) per target, for failure reports. */
+const simLogs = new WeakMap<Target, string[]>();
+
 export async function startSimTarget(speed = 1): Promise<SimTarget> {
-  const sim = new Sim({ speed });
+  const log: string[] = [];
+  const sim = new Sim({
+    speed,
+    log: (line) => {
+      log.push(`${new Date().toISOString()} ${line}`);
+      if (log.length > 200) log.splice(0, 100);
+    },
+  });
   await sim.listen(0);
   const dir = mkdtempSync(join(tmpdir(), 'cutover-diff-sim-'));
   const path = join(dir, 'kubeconfig');
   writeFileSync(path, sim.kubeconfig());
   const t = targetFor('sim', path, dir);
+  simLogs.set(t, log);
   let n = 0;
   return {
     ...t,
@@ -128,8 +139,22 @@ export async function apply(t: Target, ...objs: Manifest[]): Promise<void> {
 
 export async function kubectlOk(t: Target, args: string[], timeoutMs = 60_000): Promise<string> {
   const r = await t.kubectl(args, { timeoutMs });
-  if (r.code !== 0) throw new Error(`${t.name}: kubectl ${args.join(' ')} (exit ${r.code}): ${r.stderr}`);
+  if (r.code !== 0) {
+    const state = args[0] === 'rollout' ? await snapshot(t, args) : '';
+    const printed = r.stdout.trim() ? `\nit printed:\n${r.stdout.trim().split('\n').slice(-5).join('\n')}` : '';
+    throw new Error(`${t.name}: kubectl ${args.join(' ')} (exit ${r.code}): ${r.stderr}${printed}${state}`);
+  }
   return r.stdout;
+}
+
+/** What a failed rollout left behind: the namespace's Deployments, ReplicaSets and pods, their status, and the sim's log. */
+async function snapshot(t: Target, args: string[]): Promise<string> {
+  const i = args.indexOf('-n');
+  const ns = i >= 0 ? args[i + 1] : 'default';
+  const wide = await t.kubectl(['get', 'deploy,rs,pods', '-n', ns, '-o', 'wide']);
+  const status = await t.kubectl(['get', 'deploy,rs', '-n', ns, '-o', 'jsonpath={range .items[*]}{.kind}/{.metadata.name} gen={.metadata.generation} spec.replicas={.spec.replicas} status={.status}{"\\n"}{end}']);
+  const log = simLogs.get(t)?.slice(-40).join('\n') ?? '';
+  return `\n--- ${t.name} ${ns} at ${new Date().toISOString()}:\n${wide.stdout}${wide.stderr}\n${status.stdout}${status.stderr}${log ? `\n--- sim log:\n${log}` : ''}`;
 }
 
 export async function getJson(t: Target, args: string[]): Promise<any> {

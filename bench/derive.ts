@@ -53,6 +53,8 @@ const memo = new DeriveMemo();
 let snap: Snapshot | undefined;
 let then: Versions = {};
 let now = Date.now();
+/** As the cockpit: the watch began once, a minute before the first flush. */
+const observedSince = now - 60_000;
 
 /** One flush: its whole time and its longest step (the snapshot counts as one). */
 function flush(): { total: number; step: number } {
@@ -61,7 +63,7 @@ function flush(): { total: number; step: number } {
   snap = snapshotOf(maps, snap ? { previous: snap, then, now: current } : undefined);
   then = current;
   now += 150;
-  const steps = deriveSteps(snap, memo, now, { observedSince: now - 60_000 });
+  const steps = deriveSteps(snap, memo, now, { observedSince });
   let longest = 0;
   for (let last = t; ; ) {
     const done = steps.next().done;

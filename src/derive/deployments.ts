@@ -17,6 +17,7 @@ import {
   PHASE_RULES,
   replacesOlder,
   revisionOf,
+  sameReading,
   rolloutStatus,
   summarizeAvailability,
   summarizePdb,
@@ -89,6 +90,18 @@ export interface TrackedHistory {
   history: AvailabilityHistory;
   /** The last object-only view of this Deployment and the objects it was made from (reused while they are the same). */
   memo?: { inputs: unknown[]; view: DeploymentView };
+  /** The last whole view, what it was judged with, and its second (see `tick`): reused while only the clock moved within that second. */
+  made?: { view: DeploymentView; base: DeploymentView; serving: boolean; observedSince: number; second: number };
+}
+
+/**
+ * The second a Deployment's clock-only changes are made in, offset by its uid so that a thousand
+ * idle Deployments are not all made again in the same flush each second.
+ */
+function tick(now: number, uid: string): number {
+  let h = 0;
+  for (let i = 0; i < uid.length; i++) h = (h * 31 + uid.charCodeAt(i)) % 1000;
+  return Math.floor((now + h) / 1000);
 }
 
 export interface Judging {
@@ -115,9 +128,10 @@ export function deploymentView(
 ): { view: DeploymentView; tracked: TrackedHistory | undefined } {
   const { now, serving } = judging;
   const minReady = d.spec?.minReadySeconds ?? 0;
+  const second = tick(now, uidOf(d));
   // Availability after minReadySeconds moves with time alone: then the clock is an input too.
   // `pods` is one array per Deployment while none of them changed (see deploymentPods in derive.ts).
-  const inputs: unknown[] = [d, traffic, minReady > 0 ? Math.floor(now / 1000) : 0, pods, ...owned, ...pdbs];
+  const inputs: unknown[] = [d, traffic, minReady > 0 ? second : 0, pods, ...owned, ...pdbs];
   const base = tracked?.memo && sameInputs(tracked.memo.inputs, inputs) ? tracked.memo.view : objectView(d, owned, pods, traffic, pdbs, now);
   const gauges = serving ? base.gauges : { surge: unjudged(base.gauges.surge), unavailable: unjudged(base.gauges.unavailable) };
   if (!judging.synced) return { view: { ...base, gauges, serving }, tracked };
@@ -137,6 +151,13 @@ export function deploymentView(
   };
   const toRevision = base.replicaSets.toRevision;
   const sameRevision = tracked !== undefined && tracked.revision === toRevision;
+  // Nothing but the clock moved, within the same second: the last view stands (the record's last
+  // point then reaches `until` a second late at most). A flush makes no new view per idle Deployment.
+  const made = tracked?.made;
+  const last = tracked?.history.points.at(-1);
+  if (made && sameRevision && made.base === base && made.serving === serving && made.observedSince === judging.observedSince && made.second === second && last && sameReading(last, sample)) {
+    return { view: made.view, tracked };
+  }
   const history = appendSample(sameRevision ? tracked.history : emptyHistory, sample);
   // Seen from its start: the revision changed while watched, or it was first seen still being
   // created (a creation records no incidents, so nothing before the first reading could count).
@@ -154,7 +175,10 @@ export function deploymentView(
     history,
     availability: summarizeAvailability(history, !base.status.done),
   };
-  return { view, tracked: { revision: toRevision, floorDesired, sawStart, history, memo: { inputs, view: base } } };
+  return {
+    view,
+    tracked: { revision: toRevision, floorDesired, sawStart, history, memo: { inputs, view: base }, made: { view, base, serving, observedSince: judging.observedSince, second } },
+  };
 }
 
 function unjudged(g: JudgedGauge): JudgedGauge {

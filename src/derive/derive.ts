@@ -10,7 +10,7 @@ import { DeriveMemo } from './memo.js';
 import { deploymentView, type DeploymentView, type TrackedHistory } from './deployments.js';
 import { eventsAbout, indexEvents } from './events.js';
 import { jobViews, type JobView } from './jobs.js';
-import { isServing, releaseOrder, releaseView, type ReleaseView } from './releases.js';
+import { isServing, releaseOrder, releaseTrafficState, releaseView, type ReleaseView } from './releases.js';
 import { indexAuditEvents, leasesByNamespace, pairView, type PairMemo } from './pair.js';
 import { namespaceTraffic, type ServiceView, type TrafficMemo } from './services.js';
 import { groupBy, nameOf, nsOf, sameInputs, uidOf } from './util.js';
@@ -95,6 +95,7 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
   const nextPairs = new Map<string, PairMemo>();
   const nextDeploymentPods = new Map<string, DeploymentPods>();
   const nextReleases = new Map<string, { shape: string; releases: Release[] }>();
+  const nextReleaseViews = new Map<string, { inputs: unknown[]; view: ReleaseView }>();
   if (many) yield;
 
   const releases: ReleaseView[] = [];
@@ -137,11 +138,11 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
       // A release's objects are the same while its Deployments' ReplicaSets and pod rows are.
       const objects = views.flatMap((v) => [v.uid, v.replicaSets.owned, v.pods]);
       const key = `${ns}/${release.name}`;
+      const viewKey = `${ns}/${release.kind}/${release.name}`;
       const was = memo.releaseEvents.get(key);
       const same = was && sameInputs(was.objects, objects) && (was.index === eventIndex || (memo.events === was.index && !anyChanged(views, eventIndex.changed)));
       const events = same ? { ...was, index: eventIndex } : { index: eventIndex, objects, events: eventsAbout(uidsOf(views), eventIndex) };
       nextReleaseEvents.set(key, events);
-      const view = releaseView(ns, release, views, service, serviceTraffic, syncing, events.events, now);
       const names = releaseOrder(release);
       const pair = pairView(
         {
@@ -157,10 +158,16 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
           audit,
           now,
         },
-        memo.pairs.get(view.key),
+        memo.pairs.get(viewKey),
       );
-      nextPairs.set(view.key, pair.memo);
-      releases.push({ ...view, ...pair.view });
+      nextPairs.set(viewKey, pair.memo);
+      // An idle release keeps its view object (and its rows their render) while only the clock moved.
+      const state = releaseTrafficState(release, views, serviceTraffic, syncing, now);
+      const inputs = [release, service, serviceTraffic, syncing, events.events, state, pair.view, ...views];
+      const shown = memo.releaseViews.get(viewKey);
+      const view = shown && sameInputs(shown.inputs, inputs) ? shown.view : { ...releaseView(ns, release, views, service, serviceTraffic, syncing, events.events, state), ...pair.view };
+      nextReleaseViews.set(viewKey, { inputs, view });
+      releases.push(view);
       if (releases.length % RELEASES_PER_STEP === 0) yield;
     }
   }
@@ -174,6 +181,7 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
   memo.releases = nextReleases;
   memo.audit = audit;
   memo.pairs = nextPairs;
+  memo.releaseViews = nextReleaseViews;
   return { releases, services, jobs: jobViews(snap.jobs), events: eventIndex.newest, syncing };
 }
 

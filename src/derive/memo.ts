@@ -8,6 +8,7 @@ import { controllerRef, type Release } from '../model/index.js';
 import type { TrackedHistory } from './deployments.js';
 import type { EventIndex } from './events.js';
 import type { AuditEventIndex, PairMemo } from './pair.js';
+import type { ReleaseView } from './releases.js';
 import type { TrafficMemo } from './services.js';
 import { diffByKey, groupBy, nameOf, nsOf, type Diff } from './util.js';
 
@@ -115,4 +116,6 @@ export class DeriveMemo {
   deploymentPods: ReadonlyMap<string, DeploymentPods> = new Map();
   /** By namespace: the releases found and the shape of the objects they were found in. */
   releases: ReadonlyMap<string, { shape: string; releases: Release[] }> = new Map();
+  /** By release key: the last view with its pair's and what both were made from (reused while the same). */
+  releaseViews: ReadonlyMap<string, { inputs: unknown[]; view: ReleaseView }> = new Map();
 }

@@ -63,6 +63,16 @@ export function isServing(release: Release, deployment: string): boolean {
   return release.kind !== 'bluegreen' || release.live === deployment;
 }
 
+/** The Service's state for a release's serving sides; undefined while syncing. */
+export function releaseTrafficState(release: Release, views: DeploymentView[], traffic: ServiceTraffic | undefined, syncing: boolean, now: number): TrafficState | undefined {
+  if (syncing) return undefined;
+  const serving = views.filter((v) => v.serving);
+  const belowFloor = serving.some((v) => v.belowFloor);
+  if (!traffic) return belowFloor ? 'below-floor' : 'serving';
+  return trafficState(traffic.totalReady, wanted(release, views), belowFloor, earliest(serving.map((v) => firstReadySince(v.pods))), now);
+}
+
+/** A release's view: a function of its Deployments' views, its Service and the traffic state alone (no clock), so it is reused while they are the same. */
 export function releaseView(
   namespace: string,
   release: Release,
@@ -71,20 +81,11 @@ export function releaseView(
   traffic: ServiceTraffic | undefined,
   syncing: boolean,
   events: CoreV1Event[],
-  now: number,
+  state: TrafficState | undefined,
 ): ReleaseView {
   const moving = views.some((v) => !v.status.done);
   const primary = views.find((v) => !v.status.done) ?? (release.kind === 'canary' ? views[1] : views[0]);
-  const serving = views.filter((v) => v.serving);
   const sides: SideState[] = views.map((v) => ({ phase: v.phase, serving: v.serving, record: v.availability.verdict, byDesign: v.byDesign, watchedSince: v.watchedSince }));
-  const belowFloor = serving.some((v) => v.belowFloor);
-  const state = syncing
-    ? undefined
-    : traffic
-      ? trafficState(traffic.totalReady, wanted(release, views), belowFloor, earliest(serving.map((v) => firstReadySince(v.pods))), now)
-      : belowFloor
-        ? 'below-floor'
-        : 'serving';
   const idle = release.kind === 'bluegreen' ? views[1] : undefined;
   return {
     key: `${namespace}/${release.kind}/${release.name}`,

@@ -47,7 +47,8 @@ export const DEFAULT_HISTORY_LIMIT = 600;
 
 export const emptyHistory: AvailabilityHistory = { points: [] };
 
-function sameReading(a: AvailabilitySample, b: AvailabilitySample): boolean {
+/** Two samples read the same (their times aside): the record extends its last point instead of adding one. */
+export function sameReading(a: AvailabilitySample, b: AvailabilitySample): boolean {
   return (
     a.available === b.available &&
     a.readyEndpoints === b.readyEndpoints &&

@@ -55,6 +55,15 @@ test('Table drops the least important column when narrow, and cuts cells to fit'
   assert.equal(layout.widths.reduce((a, b) => a + b, 0) + 2, 200, 'the flexible column takes the spare width');
 });
 
+test('Table column widths follow replaced rows: a row made again with a longer name widens its column, one gone narrows it', () => {
+  const few = rows.slice(0, 3);
+  const width = (list: Row[]) => layoutColumns(columns, list, 80).widths[0];
+  assert.equal(width(few), 8, 'the narrowest the column may be');
+  const longer = [{ ...few[0], name: 'a-much-longer-pod-name' }, few[1], few[2]];
+  assert.equal(width(longer), 20, 'the replaced row widens the column to its max');
+  assert.equal(width(few), 8, 'the earlier rows measure as before');
+});
+
 test('Table shows the empty text', () => {
   const { lastFrame } = render(<Table rows={[]} rowKey={(r: Row) => r.id} columns={columns} width={40} height={5} empty="nothing here" />);
   assert.match(lastFrame()!, /nothing here/);

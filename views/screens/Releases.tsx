@@ -17,7 +17,8 @@ const NAMESPACE: Column<ReleaseView> = { id: 'ns', title: 'NAMESPACE', min: 7, m
 const statusText = (r: ReleaseView, now: number) =>
   [pendingText(r, now), driverText(r, now), (r.primary.paused ? 'paused; ' : '') + shortStatus(r.primary.status.text)].filter(Boolean).join(' · ');
 
-const columns = (now: number): Column<ReleaseView>[] => [
+/** The columns that depend on the row alone: the same objects every frame, so the table keeps their widths per row. */
+const ROW_COLUMNS: Column<ReleaseView>[] = [
   { id: 'name', title: 'NAME', min: 10, max: 32, priority: 0, text: (r) => r.name + KIND_MARK[r.release.kind] },
   { id: 'rev', title: 'REV', min: 6, max: 9, priority: 2, text: (r) => revisionText(r.primary) },
   { id: 'counts', title: 'D/U/R/A', min: 7, max: 15, priority: 3, text: (r) => countsText(r.counts) },
@@ -26,8 +27,12 @@ const columns = (now: number): Column<ReleaseView>[] => [
   { id: 'unavail', title: 'UNAVAIL', min: 7, max: 15, priority: 1, text: (r) => gaugeCell(r, 'unavailable').text, tone: (r) => gaugeCell(r, 'unavailable').tone },
   { id: 'traffic', title: 'TRAFFIC', min: 8, max: 14, priority: 2, text: (r) => r.trafficText || '-' },
   { id: 'verdict', title: 'VERDICT', min: 12, max: 22, priority: 0, text: (r) => `${VERDICT_SYMBOL[r.verdict.level]} ${r.verdict.text}`, tone: (r) => VERDICT_TONE[r.verdict.level] },
-  { id: 'status', title: 'ROLLOUT STATUS', min: 12, priority: 5, flex: true, text: (r) => statusText(r, now), tone: (r) => (pendingText(r, now) ? 'warn' : undefined) },
 ];
+
+/** The rollout status moves with the clock (the pending action's countdown, the driver's lock). */
+const statusColumn = (now: number): Column<ReleaseView> => ({ id: 'status', title: 'ROLLOUT STATUS', min: 12, priority: 5, flex: true, text: (r) => statusText(r, now), tone: (r) => (pendingText(r, now) ? 'warn' : undefined) });
+
+const columns = (now: number): Column<ReleaseView>[] => [...ROW_COLUMNS, statusColumn(now)];
 
 /** The metric guard's state, after the verdict (only a breach is an alarm). */
 const guardColumn = (guards: Record<string, GuardView>): Column<ReleaseView> => ({

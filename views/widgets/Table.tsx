@@ -49,6 +49,21 @@ const GAP = 1;
 const SAMPLE = 2000;
 
 /**
+ * A cell's width, kept per column object and row object: views keep a row's object while it is
+ * unchanged, so a flush that changed a few of a thousand rows measures those few.
+ */
+const widths = new WeakMap<Column<never>, WeakMap<object, number>>();
+
+function textWidth<T>(c: Column<T>, row: T): number {
+  if (typeof row !== 'object' || row === null) return stringWidth(c.text(row));
+  let byRow = widths.get(c as Column<never>);
+  if (!byRow) widths.set(c as Column<never>, (byRow = new WeakMap()));
+  let w = byRow.get(row);
+  if (w === undefined) byRow.set(row, (w = stringWidth(c.text(row))));
+  return w;
+}
+
+/**
  * Chooses the columns and their widths for a width. Pure; exported for tests.
  * Columns are dropped (least important first) until the others fit at their natural width, so an
  * important column is never squeezed to keep a minor one; priority-0 columns are only squeezed.
@@ -57,8 +72,13 @@ export function layoutColumns<T>(columns: readonly Column<T>[], rows: readonly T
   const n = Math.min(rows.length, SAMPLE);
   const natural = new Map<Column<T>, number>();
   for (const c of columns) {
+    // A flexible column takes what is left: its content's width is never asked.
+    if (c.flex) {
+      natural.set(c, c.min);
+      continue;
+    }
     let w = stringWidth(c.title);
-    for (let i = 0; i < n; i++) w = Math.max(w, stringWidth(c.text(rows[i])));
+    for (let i = 0; i < n; i++) w = Math.max(w, textWidth(c, rows[i]));
     natural.set(c, Math.max(c.min, Math.min(w, c.max ?? w)));
   }
   const flexOf = (cols: Column<T>[]) => (cols.some((c) => c.flex) ? cols.findIndex((c) => c.flex) : cols.length - 1);

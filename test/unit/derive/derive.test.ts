@@ -392,3 +392,33 @@ test('a derive of many releases runs in steps; left unfinished it changes nothin
   assert.deepEqual(shown(step.value), shown(deriveViewModel(snap, new DeriveMemo(), world.sim.clock.now())));
   await world.stop();
 });
+
+test('an idle release keeps its view while only the clock moves, catches its record up within a second, and shows a change at once', async () => {
+  const world = new World();
+  installScenario(world.sim, 'rolling');
+  await world.until('web settles', world.available('web', 10));
+  const snap = snapshot(world.sim);
+  const memo = new DeriveMemo();
+  const start = world.sim.clock.now();
+  const objects = new Set<ReleaseView>();
+  for (let t = start; t <= start + 3_000; t += 100) {
+    const web = deriveViewModel(snap, memo, t, { observedSince: start - 60_000 }).releases.find((r) => r.name === 'web')!;
+    objects.add(web);
+    const last = web.deployments[0].history.points.at(-1)!;
+    assert.ok(t - last.until < 1_000, `the record reaches ${t - last.until} ms short of the present`);
+    assert.equal(web.verdict.text, fresh(snap, t, start - 60_000).verdict.text);
+  }
+  // 31 flushes over 3 s: made again once a second (the first, then at most one per second boundary), not on every flush.
+  assert.ok(objects.size >= 3 && objects.size <= 4, `${objects.size} views in 31 flushes`);
+
+  world.scale('web', 12);
+  await world.sim.advance(100);
+  const scaled = deriveViewModel(snapshot(world.sim), memo, start + 3_050, { observedSince: start - 60_000 }).releases.find((r) => r.name === 'web')!;
+  assert.ok(!objects.has(scaled), 'a changed Deployment is a new view in the next flush');
+  assert.equal(scaled.primary.desired, 12);
+  await world.stop();
+
+  function fresh(s: Snapshot, now: number, since: number): ReleaseView {
+    return deriveViewModel(s, new DeriveMemo(), now, { observedSince: since }).releases.find((r) => r.name === 'web')!;
+  }
+});

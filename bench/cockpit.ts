@@ -47,6 +47,8 @@ const CHURN = (process.env.BENCH_CHURN ?? '100,2').split(',').slice(0, 2);
  * N namespaces (a real server holds what `BENCH_NAMESPACES=N npm run bench:peers` filled).
  */
 const NAMESPACES = Number(process.env.BENCH_NAMESPACES ?? 1);
+/** Cursor keys pressed (BENCH_KEYS=N, default 100). */
+const KEYS = Number(process.env.BENCH_KEYS ?? 100);
 
 /**
  * The cluster under the cockpit: the sim in a child process, or with BENCH_KUBECONFIG=FILE a real
@@ -121,8 +123,8 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
     // Keys at uneven gaps (100 to 300 ms, the same sequence every run): at a fixed gap the keys
     // locked onto the flushes' 150-ms beat and each landed just after a flush's frame, in ink's
     // frame window.
-    // 100 keys: a p95 of 40 was their second worst.
-    for (let i = 0; i < 100; i++) {
+    // 100 keys by default (BENCH_KEYS=N): a p95 of 40 was their second worst.
+    for (let i = 0; i < KEYS; i++) {
       await new Promise((r) => setTimeout(r, 100 + ((i * 7919) % 201)));
       const start = performance.now();
       keys.write(i % 2 === 0 ? 'j' : 'k');
@@ -150,6 +152,7 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
       'event-to-frame p95': ms(percentile(eventLat, 95)),
       'key-to-frame p50': ms(percentile(keyLat, 50)),
       'key-to-frame p95': ms(percentile(keyLat, 95)),
+      'key-to-frame worst five': keyLat.sort((a, b) => b - a).slice(0, 5).map((x) => x.toFixed(0)).join(', ') + ' ms',
       'request-to-frame p50 (incl. server lag)': ms(percentile(requestLat, 50)),
       'cockpit RSS': mib(rss),
       'cockpit heap used': `${mib(heapUsed)} (external ${mib(external)}, array buffers ${mib(arrayBuffers)})`,

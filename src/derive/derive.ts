@@ -187,21 +187,31 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
 
 const NO_PODS: V1Pod[] = [];
 
-/** The uids a release's events are about: its Deployments', their ReplicaSets' and pods'. */
-function* uidsOf(views: readonly DeploymentView[]): Generator<string> {
+/**
+ * Whether `test` holds for one of the uids a release's events are about: its Deployments', their
+ * ReplicaSets' and pods'. Plain loops: it runs for every release on every flush that changed an
+ * Event, and a generator made an object per uid (50,000 per flush).
+ */
+function someUid(views: readonly DeploymentView[], test: (uid: string) => boolean): boolean {
   for (const v of views) {
-    yield v.uid;
-    for (const rs of v.replicaSets.owned) yield uidOf(rs);
-    for (const p of v.pods) yield p.uid;
+    if (test(v.uid)) return true;
+    for (const rs of v.replicaSets.owned) if (test(uidOf(rs))) return true;
+    for (const p of v.pods) if (test(p.uid)) return true;
   }
+  return false;
 }
 
-/** Whether any of those uids has events that changed (tested for every release on every flush: no array made). */
+function uidsOf(views: readonly DeploymentView[]): string[] {
+  const out: string[] = [];
+  someUid(views, (uid) => (out.push(uid), false));
+  return out;
+}
+
+/** Whether any of a release's uids has events that changed. */
 function anyChanged(views: readonly DeploymentView[], changed: ReadonlySet<string | undefined> | undefined): boolean {
   if (!changed) return true;
   if (changed.size === 0) return false;
-  for (const uid of uidsOf(views)) if (changed.has(uid)) return true;
-  return false;
+  return someUid(views, (uid) => changed.has(uid));
 }
 
 /** A Deployment's pods over its ReplicaSets: the previous array while every ReplicaSet's list is the same. */

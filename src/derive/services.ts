@@ -1,7 +1,7 @@
 /** Services: who gets each one's traffic, recomputed only when its inputs changed. */
 import type { V1Deployment, V1EndpointSlice, V1Pod, V1Service } from '@kubernetes/client-node';
 import { controllerRef, formatEqualitySelector, SERVICE_NAME_LABEL, serviceTraffic, type LabelIndex, type ServiceTraffic } from '../model/index.js';
-import { groupBy, nameOf, sameInputs } from './util.js';
+import { groupBy, nameOf } from './util.js';
 
 export interface ServiceView {
   key: string;
@@ -50,22 +50,16 @@ export function namespaceTraffic(
     if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0) continue;
     // Only the pods that matter to this Service: those of the Deployments it selects, and any
     // other pod its endpoints name. Each Deployment's pods are one array while none changed, so
-    // an unchanged Service costs a comparison per Deployment, not one per pod.
-    const svcSlices = slicesOf.get(nameOf(svc)) ?? [];
+    // an unchanged Service costs a comparison per Deployment, not one per pod, and makes no array.
+    const svcSlices = slicesOf.get(nameOf(svc)) ?? NONE;
     const matched = pods.deployments.matching(svc.spec.selector);
-    const podLists = matched.map((d) => pods.podsOfDeployment.get(nameOf(d)) ?? []);
     const key = `${ns}/${nameOf(svc)}`;
     const memo = previous?.get(key);
-    const base = [svc, ...svcSlices, ...matched, ...podLists];
-    const strayInputs = (strays: string[]) => strays.flatMap((name) => {
-      const pod = pods.podByName(name);
-      const rs = pod ? controllerRef(pod)?.name : undefined;
-      return [pod, rs ? pods.rsToDeployment.get(rs) : undefined];
-    });
     let entry: TrafficMemo;
-    if (memo && memo.inputs.length === base.length + 2 * memo.strays.length && sameInputs(memo.inputs, [...base, ...strayInputs(memo.strays)])) {
+    if (memo && sameTrafficInputs(memo, svc, svcSlices, matched, pods)) {
       entry = memo;
     } else {
+      const podLists = matched.map((d) => podsOf(pods, d));
       const selected = new Set<V1Pod>(podLists.flat());
       const names = new Set([...selected].map(nameOf));
       const strays = [...new Set(svcSlices.flatMap((sl) => (sl.endpoints ?? []).map((e) => e.targetRef?.name ?? '')))].filter((n) => n && !names.has(n));
@@ -75,11 +69,39 @@ export function namespaceTraffic(
       }
       const traffic = serviceTraffic({ service: nameOf(svc), namespace: ns, slices: svcSlices, pods: selected, deploymentOfReplicaSet: pods.rsToDeployment });
       const view = { key, namespace: ns, name: nameOf(svc), selector: formatEqualitySelector(svc.spec.selector), traffic };
-      entry = { inputs: [...base, ...strayInputs(strays)], strays, traffic, view };
+      const inputs: unknown[] = [svc, ...svcSlices, ...matched, ...podLists];
+      for (const name of strays) inputs.push(...strayInputs(pods, name));
+      entry = { inputs, strays, traffic, view };
     }
     next.set(key, entry);
     byService.set(nameOf(svc), entry.traffic);
     views.push(entry.view);
   }
   return { views, byService };
+}
+
+const NONE: never[] = [];
+
+const podsOf = (pods: NamespacePods, d: V1Deployment): V1Pod[] => pods.podsOfDeployment.get(nameOf(d)) ?? NONE;
+
+/** A pod the endpoints name outside the selected Deployments, and the Deployment it now belongs to. */
+function strayInputs(pods: NamespacePods, name: string): [V1Pod | undefined, string | undefined] {
+  const pod = pods.podByName(name);
+  const rs = pod ? controllerRef(pod)?.name : undefined;
+  return [pod, rs ? pods.rsToDeployment.get(rs) : undefined];
+}
+
+/** Whether a Service's traffic was made from these very objects (memo.inputs, in the order they were listed). */
+function sameTrafficInputs(memo: TrafficMemo, svc: V1Service, slices: readonly V1EndpointSlice[], matched: readonly V1Deployment[], pods: NamespacePods): boolean {
+  const inputs = memo.inputs;
+  if (inputs.length !== 1 + slices.length + 2 * matched.length + 2 * memo.strays.length || inputs[0] !== svc) return false;
+  let i = 1;
+  for (const sl of slices) if (inputs[i++] !== sl) return false;
+  for (const d of matched) if (inputs[i++] !== d) return false;
+  for (const d of matched) if (inputs[i++] !== podsOf(pods, d)) return false;
+  for (const name of memo.strays) {
+    const [pod, deployment] = strayInputs(pods, name);
+    if (inputs[i++] !== pod || inputs[i++] !== deployment) return false;
+  }
+  return true;
 }

@@ -34,7 +34,7 @@ import {
   type ServiceTraffic,
 } from '../model/index.js';
 import { firstReadySince, podRows, type PodRow } from './pods.js';
-import { nameOf, nsOf, sameInputs, uidOf } from './util.js';
+import { nameOf, nsOf, uidOf } from './util.js';
 
 /** A usage gauge as the screen shows it: held to its limit only while a rollout moves. */
 export interface JudgedGauge extends Gauge {
@@ -131,8 +131,10 @@ export function deploymentView(
   const second = tick(now, uidOf(d));
   // Availability after minReadySeconds moves with time alone: then the clock is an input too.
   // `pods` is one array per Deployment while none of them changed (see deploymentPods in derive.ts).
-  const inputs: unknown[] = [d, traffic, minReady > 0 ? second : 0, pods, ...owned, ...pdbs];
-  const base = tracked?.memo && sameInputs(tracked.memo.inputs, inputs) ? tracked.memo.view : objectView(d, owned, pods, traffic, pdbs, now);
+  const clock = minReady > 0 ? second : 0;
+  const kept = tracked?.memo && sameObjectInputs(tracked.memo.inputs, d, traffic, clock, pods, owned, pdbs) ? tracked.memo : undefined;
+  const memo = kept ?? { inputs: [d, traffic, clock, pods, ...owned, ...pdbs], view: objectView(d, owned, pods, traffic, pdbs, now) };
+  const base = memo.view;
   const gauges = serving ? base.gauges : { surge: unjudged(base.gauges.surge), unavailable: unjudged(base.gauges.unavailable) };
   if (!judging.synced) return { view: { ...base, gauges, serving }, tracked };
 
@@ -177,8 +179,17 @@ export function deploymentView(
   };
   return {
     view,
-    tracked: { revision: toRevision, floorDesired, sawStart, history, memo: { inputs, view: base }, made: { view, base, serving, observedSince: judging.observedSince, second } },
+    tracked: { revision: toRevision, floorDesired, sawStart, history, memo, made: { view, base, serving, observedSince: judging.observedSince, second } },
   };
+}
+
+/** Whether an object view's inputs were these (as `[d, traffic, clock, pods, ...owned, ...pdbs]`), compared without making that array. */
+function sameObjectInputs(inputs: readonly unknown[], d: V1Deployment, traffic: ServiceTraffic | undefined, clock: number, pods: V1Pod[], owned: readonly V1ReplicaSet[], pdbs: readonly V1PodDisruptionBudget[]): boolean {
+  if (inputs.length !== 4 + owned.length + pdbs.length || inputs[0] !== d || inputs[1] !== traffic || inputs[2] !== clock || inputs[3] !== pods) return false;
+  let i = 4;
+  for (const rs of owned) if (inputs[i++] !== rs) return false;
+  for (const pdb of pdbs) if (inputs[i++] !== pdb) return false;
+  return true;
 }
 
 function unjudged(g: JudgedGauge): JudgedGauge {

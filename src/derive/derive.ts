@@ -135,13 +135,11 @@ export function* deriveSteps(snap: Snapshot, memo: DeriveMemo, now: number, cont
         return out.view;
       });
       const service = release.service ? serviceByName.get(release.service) : undefined;
-      // A release's objects are the same while its Deployments' ReplicaSets and pod rows are.
-      const objects = views.flatMap((v) => [v.uid, v.replicaSets.owned, v.pods]);
       const key = `${ns}/${release.name}`;
       const viewKey = `${ns}/${release.kind}/${release.name}`;
       const was = memo.releaseEvents.get(key);
-      const same = was && sameInputs(was.objects, objects) && (was.index === eventIndex || (memo.events === was.index && !anyChanged(views, eventIndex.changed)));
-      const events = same ? { ...was, index: eventIndex } : { index: eventIndex, objects, events: eventsAbout(uidsOf(views), eventIndex) };
+      const same = was && sameObjects(was.objects, views) && (was.index === eventIndex || (memo.events === was.index && !anyChanged(views, eventIndex.changed)));
+      const events = same ? { ...was, index: eventIndex } : { index: eventIndex, objects: objectsOf(views), events: eventsAbout(uidsOf(views), eventIndex) };
       nextReleaseEvents.set(key, events);
       const names = releaseOrder(release);
       const pair = pairView(
@@ -205,6 +203,21 @@ function uidsOf(views: readonly DeploymentView[]): string[] {
   const out: string[] = [];
   someUid(views, (uid) => (out.push(uid), false));
   return out;
+}
+
+/** A release's objects, for its events: the same while its Deployments' ReplicaSets and pod rows are. */
+function objectsOf(views: readonly DeploymentView[]): unknown[] {
+  const out: unknown[] = [];
+  for (const v of views) out.push(v.uid, v.replicaSets.owned, v.pods);
+  return out;
+}
+
+/** Whether objectsOf(views) would equal `objects` (compared without making it: every release, every flush). */
+function sameObjects(objects: readonly unknown[], views: readonly DeploymentView[]): boolean {
+  if (objects.length !== 3 * views.length) return false;
+  let i = 0;
+  for (const v of views) if (objects[i++] !== v.uid || objects[i++] !== v.replicaSets.owned || objects[i++] !== v.pods) return false;
+  return true;
 }
 
 /** Whether any of a release's uids has events that changed. */

@@ -66,10 +66,16 @@ export function isServing(release: Release, deployment: string): boolean {
 /** The Service's state for a release's serving sides; undefined while syncing. */
 export function releaseTrafficState(release: Release, views: DeploymentView[], traffic: ServiceTraffic | undefined, syncing: boolean, now: number): TrafficState | undefined {
   if (syncing) return undefined;
-  const serving = views.filter((v) => v.serving);
-  const belowFloor = serving.some((v) => v.belowFloor);
+  let belowFloor = false;
+  let readySince: number | undefined;
+  for (const v of views) {
+    if (!v.serving) continue;
+    belowFloor ||= v.belowFloor;
+    const since = firstReadySince(v.pods);
+    if (since !== undefined && (readySince === undefined || since < readySince)) readySince = since;
+  }
   if (!traffic) return belowFloor ? 'below-floor' : 'serving';
-  return trafficState(traffic.totalReady, wanted(release, views), belowFloor, earliest(serving.map((v) => firstReadySince(v.pods))), now);
+  return trafficState(traffic.totalReady, wanted(release, views), belowFloor, readySince, now);
 }
 
 /** A release's view: a function of its Deployments' views, its Service and the traffic state alone (no clock), so it is reused while they are the same. */
@@ -114,11 +120,6 @@ export function releaseView(
  */
 function wanted(release: Release, views: DeploymentView[]): number {
   return release.kind === 'bluegreen' ? Math.max(views[0].desired, views[1].desired) : views.reduce((n, v) => n + v.desired, 0);
-}
-
-function earliest(times: (number | undefined)[]): number | undefined {
-  const known = times.filter((t): t is number => t !== undefined);
-  return known.length ? Math.min(...known) : undefined;
 }
 
 function sumCounts(views: DeploymentView[]): ReleaseCounts {

@@ -49,6 +49,7 @@ export class ControllerManager {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly log: (message: string) => void = () => {},
+    private readonly trace?: (line: string) => void,
   ) {}
 
   add(...controllers: Controller[]): void {
@@ -83,11 +84,16 @@ export class ControllerManager {
     const id = `${controller.name}\u0000${key}`;
     const existing = this.timers.get(id);
     const due = this.clock.now() + ms;
-    if (existing && existing.due <= due) return;
+    if (existing && existing.due <= due) {
+      this.trace?.(`after ${controller.name} ${key} ${ms.toFixed(0)} ms: kept the timer due in ${(existing.due - this.clock.now()).toFixed(0)} ms`);
+      return;
+    }
     if (existing) this.clock.clearTimer(existing);
+    this.trace?.(`after ${controller.name} ${key} ${ms.toFixed(0)} ms`);
     this.timers.set(
       id,
       this.clock.setTimer(Math.max(0, ms), () => {
+        this.trace?.(`fired ${controller.name} ${key}`);
         this.timers.delete(id);
         this.enqueue(controller, key);
       }),
@@ -155,6 +161,7 @@ export class ControllerManager {
 
   private runSync(controller: Controller, key: string): void {
     const id = `${controller.name}\u0000${key}`;
+    this.trace?.(`sync ${controller.name} ${key}`);
     try {
       controller.sync(key);
       this.failures.delete(id);

@@ -22,6 +22,8 @@ export interface SimOptions {
   historyLimit?: number;
   nodes?: number;
   log?: (message: string) => void;
+  /** Every queue, timer and sync of the controllers, one line each (tests keep the last ones to explain a stall). */
+  trace?: (line: string) => void;
   /** Fixed tokens (a restarted sim keeps its kubeconfig valid). */
   tokens?: { admin: string; viewer: string };
   /**
@@ -52,7 +54,7 @@ export class Sim {
     const startRv = clock instanceof VirtualClock ? 1000 : Date.now() * 1000;
     const store = new Store(clock, options.historyLimit, startRv);
     const log = options.log ?? (() => {});
-    const controllers = new ControllerManager(store, clock, log);
+    const controllers = new ControllerManager(store, clock, log, options.trace);
     this.ctx = { store, clock, controllers, recorder: new EventRecorder(store, clock), podLogs: new Map(), log };
     this.tokens = options.tokens ?? { admin: randomBytes(16).toString('hex'), viewer: randomBytes(16).toString('hex') };
     this.tls = options.tls ?? selfSignedServingCert();

@@ -42,26 +42,26 @@ export function useSimAndControlPlane() {
   };
 }
 
-/** The simulator's recent log lines (controller errors, kubelet oddities) per target, for failure reports. */
-const simLogs = new WeakMap<Target, string[]>();
+/** The simulator's recent log lines (controller errors, kubelet oddities) and controller trace per target, for failure reports. */
+const simLogs = new WeakMap<Target, { log: string[]; trace: string[] }>();
+
+/** Appends a time-stamped line, keeping the last `max` (in halves, not one shift per line). */
+function keep(lines: string[], line: string, max: number): void {
+  lines.push(`${new Date().toISOString()} ${line}`);
+  if (lines.length > max) lines.splice(0, max >> 1);
+}
 
 export async function startSimTarget(speed = 1): Promise<SimTarget> {
   const log: string[] = [];
-  const sim = new Sim({
-    speed,
-    log: (line) => {
-      log.push(`${new Date().toISOString()} ${line}`);
-      if (log.length > 200) log.splice(0, 100);
-    },
-  });
+  const trace: string[] = [];
+  const sim = new Sim({ speed, log: (line) => keep(log, line, 200), trace: (line) => keep(trace, line, 40_000) });
   await sim.listen(0);
   const dir = mkdtempSync(join(tmpdir(), 'cutover-diff-sim-'));
   const path = join(dir, 'kubeconfig');
   writeFileSync(path, sim.kubeconfig());
   const t = targetFor('sim', path, dir);
-  simLogs.set(t, log);
   let n = 0;
-  return {
+  const target: SimTarget = {
     ...t,
     sim,
     async namespace(prefix) {
@@ -75,6 +75,8 @@ export async function startSimTarget(speed = 1): Promise<SimTarget> {
       removeDir(dir);
     },
   };
+  simLogs.set(target, { log, trace });
+  return target;
 }
 
 export type Manifest = Record<string, any>;
@@ -147,14 +149,23 @@ export async function kubectlOk(t: Target, args: string[], timeoutMs = 60_000): 
   return r.stdout;
 }
 
-/** What a failed rollout left behind: the namespace's Deployments, ReplicaSets and pods, their status, and the sim's log. */
+/** What a failed rollout left behind: the namespace's Deployments, ReplicaSets and pods, their status, and the sim's log and controller trace for it. */
 async function snapshot(t: Target, args: string[]): Promise<string> {
   const i = args.indexOf('-n');
   const ns = i >= 0 ? args[i + 1] : 'default';
   const wide = await t.kubectl(['get', 'deploy,rs,pods', '-n', ns, '-o', 'wide']);
-  const status = await t.kubectl(['get', 'deploy,rs', '-n', ns, '-o', 'jsonpath={range .items[*]}{.kind}/{.metadata.name} gen={.metadata.generation} spec.replicas={.spec.replicas} status={.status}{"\\n"}{end}']);
-  const log = simLogs.get(t)?.slice(-40).join('\n') ?? '';
-  return `\n--- ${t.name} ${ns} at ${new Date().toISOString()}:\n${wide.stdout}${wide.stderr}\n${status.stdout}${status.stderr}${log ? `\n--- sim log:\n${log}` : ''}`;
+  const status = await t.kubectl(['get', 'deploy,rs', '-n', ns, '-o', 'jsonpath={range .items[*]}{.kind}/{.metadata.name} gen={.metadata.generation} spec.replicas={.spec.replicas} minReadySeconds={.spec.minReadySeconds} status={.status}{"\\n"}{end}']);
+  const ready = await t.kubectl(['get', 'pods', '-n', ns, '-o', 'jsonpath={range .items[*]}{.metadata.name} {.status.conditions[?(@.type=="Ready")]}{"\\n"}{end}']);
+  const sim = simLogs.get(t);
+  const log = sim?.log.slice(-40).join('\n') ?? '';
+  const trace = sim?.trace.filter((l) => l.includes(` ${ns}/`)).slice(-80).join('\n') ?? '';
+  return [
+    `\n--- ${t.name} ${ns} at ${new Date().toISOString()}:\n${wide.stdout}${wide.stderr}`,
+    `${status.stdout}${status.stderr}`,
+    `pods' Ready condition:\n${ready.stdout}${ready.stderr}`,
+    ...(log ? [`--- sim log:\n${log}`] : []),
+    ...(trace ? [`--- sim controllers on ${ns} (last 80):\n${trace}`] : []),
+  ].join('\n');
 }
 
 export async function getJson(t: Target, args: string[]): Promise<any> {

@@ -16,7 +16,11 @@ import { boundForKind, keepForKind, type KindBound } from './transform.js';
 export interface InformerEvents {
   /** The map changed. */
   changed(): void;
-  /** A list was applied: the map equals the cluster as of its resourceVersion. */
+  /**
+   * A list was applied and the watch from its resourceVersion is open: the map equals the cluster
+   * and follows it. Not before the watch opens: until then nothing that changed after the list
+   * reaches the map, while other kinds, listed later, may already show those changes.
+   */
   listed(): void;
   /** The list or watch failed; nothing happens until relist(). */
   failed(err: unknown): void;
@@ -114,8 +118,7 @@ export class KindInformer {
       return;
     }
     if (gen !== this.generation || this.stopped) return;
-    this.events.listed();
-    this.watchFrom(rv, gen);
+    this.watchFrom(rv, gen, () => this.events.listed());
   }
 
   /** Every page into a fresh map, then one swap; the first list of a kind fills the map page by page (nothing to keep). */
@@ -198,7 +201,8 @@ export class KindInformer {
     this.events.failed(err);
   }
 
-  private watchFrom(rv: string, gen: number): void {
+  /** Watches from `rv`; `opened` runs once the server answered (its events since `rv` follow). */
+  private watchFrom(rv: string, gen: number, opened?: () => void): void {
     this.phase = 'watching';
     this.resourceVersion = rv;
     const started = this.now;
@@ -251,8 +255,9 @@ export class KindInformer {
       .watch(this.path, query, onEvent, onDone)
       .then((controller) => {
         // The request only returns its controller once the server answered; a relist meanwhile cancels it.
-        if (gen !== this.generation || signal.aborted) controller.abort();
-        else signal.addEventListener('abort', () => controller.abort(), { once: true });
+        if (gen !== this.generation || signal.aborted) return controller.abort();
+        signal.addEventListener('abort', () => controller.abort(), { once: true });
+        opened?.();
       })
       .catch(onDone);
   }

@@ -118,7 +118,7 @@ export class ClusterWatch {
     this.getter.close();
   }
 
-  /** True once every kind has listed at least once. */
+  /** True once every kind has listed and its watch is open. */
   get synced(): boolean {
     return this.kinds.every((k) => this.statuses[k].synced);
   }

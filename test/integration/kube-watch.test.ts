@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { connect } from '../../src/kube/config.js';
 import { ClusterWatch } from '../../src/kube/watch.js';
@@ -80,6 +82,46 @@ test('kinds the user may not read are settled and named, not a lost watch', asyn
     await waitFor(() => names(watch).join() === 'api', 10_000, 'the readable kinds arrive');
   } finally {
     await watch.stop();
+    await sim.stop();
+  }
+});
+
+test('a kind counts as synced once its watch is open, not when its list arrives', async () => {
+  const sim = new Sim({ speed: 20 });
+  const upstream = new URL(await sim.listen(0));
+  installScenario(sim, 'pdb');
+  // A TLS front with the sim's certificate that holds every pods watch until released.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let heldWatches = 0;
+  const front = createServer({ key: sim.tls.key, cert: sim.tls.cert }, async (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://front');
+    if (url.pathname.endsWith('/pods') && url.searchParams.get('watch') === 'true') {
+      heldWatches++;
+      await released;
+    }
+    const out = httpsRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, ca: sim.tls.ca }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+    });
+    res.on('close', () => out.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+  const kc = new KubeConfig();
+  kc.loadFromString(sim.kubeconfig().replace(upstream.origin, `https://127.0.0.1:${(front.address() as AddressInfo).port}`));
+  const watch = new ClusterWatch(connect(kc, {}), () => {});
+  watch.start();
+  try {
+    await waitFor(() => heldWatches > 0 && watch.objects.pods.size > 0 && Object.entries(watch.statuses).filter(([, s]) => !s.synced).map(([k]) => k).join() === 'pods', 10_000, 'every kind watched but pods, whose list is in');
+    assert.equal(watch.synced, false, 'pods listed, its watch not open: changes since the list would not show');
+    release();
+    await waitFor(() => watch.synced, 10_000, 'synced once the pods watch opens');
+  } finally {
+    release();
+    await watch.stop();
+    front.closeAllConnections();
+    front.close();
     await sim.stop();
   }
 });

@@ -61,13 +61,37 @@ export class Reachability {
 
   private async probe(): Promise<ProbeResult> {
     const startedAt = this.now();
+    const deadline = answerWithin(this.opts.timeoutMs ?? 4000);
     try {
-      const status = await this.getter.status('/api', AbortSignal.timeout(this.opts.timeoutMs ?? 4000));
+      const status = await this.getter.status('/api', deadline.signal);
       // 403/404 still prove a server that answers; 401 (credentials) and 5xx (not ready) do not serve the cockpit.
       if (status === 401 || status >= 500) return { ok: false, startedAt, error: new HttpStatusError(status, undefined) };
       return { ok: true, startedAt };
     } catch (error) {
       return { ok: false, startedAt, error };
+    } finally {
+      deadline.clear();
     }
   }
+}
+
+/**
+ * A timeout that lets an answer already received win: when it expires, the abort waits for the
+ * event loop's next I/O phase. A process busy past the timeout (a 50,000-pod list page, a garbage
+ * collection) would otherwise fire the timer before reading the answer waiting in its socket, and
+ * call a server that answered in time out of reach.
+ */
+function answerWithin(ms: number): { signal: AbortSignal; clear(): void } {
+  const controller = new AbortController();
+  let immediate: NodeJS.Immediate | undefined;
+  const timer = setTimeout(() => {
+    immediate = setImmediate(() => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')));
+  }, ms);
+  return {
+    signal: controller.signal,
+    clear() {
+      clearTimeout(timer);
+      clearImmediate(immediate);
+    },
+  };
 }

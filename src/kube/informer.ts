@@ -21,7 +21,7 @@ export interface InformerEvents {
    * and follows it. Not before the watch opens: until then nothing that changed after the list
    * reaches the map, while other kinds, listed later, may already show those changes.
    */
-  listed(): void;
+  synced(): void;
   /** The list or watch failed; nothing happens until relist(). */
   failed(err: unknown): void;
 }
@@ -118,7 +118,7 @@ export class KindInformer {
       return;
     }
     if (gen !== this.generation || this.stopped) return;
-    this.watchFrom(rv, gen, () => this.events.listed());
+    this.watchFrom(rv, gen, () => this.events.synced());
   }
 
   /** Every page into a fresh map, then one swap; the first list of a kind fills the map page by page (nothing to keep). */

@@ -99,7 +99,7 @@ export class ClusterWatch {
             this.versions[kind]++;
             this.onChange();
           },
-          listed: () => this.listed(kind),
+          synced: () => this.kindSynced(kind),
           failed: (err) => this.failed(kind, err),
         },
         { pageSize: this.opts.pageSize, inactivityMs: this.opts.inactivityMs, now: this.now },
@@ -148,7 +148,7 @@ export class ClusterWatch {
     };
   }
 
-  private listed(kind: WatchedKind): void {
+  private kindSynced(kind: WatchedKind): void {
     this.statuses[kind] = { synced: true };
     this.waiting.delete(kind);
     this.attempts.delete(kind);

@@ -51,3 +51,38 @@ for (const [name, keys] of [
     assert.doesNotMatch(String(restored), /quit\(\)/, 'onQuit is restored after quitting');
   });
 }
+
+/** React commits an update in a microtask; a frame ink defers waits for a timer. */
+const microtasks = async () => {
+  for (let i = 0; i < 5; i++) await Promise.resolve();
+};
+
+test('a key draws its frame at once, even right after a frame the data drew', async () => {
+  const { cockpit } = handle();
+  const stdout = new Stdout(100, 30);
+  stdout.isTTY = true; // a terminal: ink limits the frame rate
+  const stdin = new Stdin();
+  const done = renderCockpit(cockpit, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    stderr: new Stdout(100, 30) as unknown as NodeJS.WriteStream,
+    color: false,
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  const cursor = () => cockpit.store.getState().ui.cursor.releases;
+  for (let round = 0; round < 3; round++) {
+    const beforeData = stdout.frames.length;
+    cockpit.store.setState((s) => ({ ui: { ...s.ui, notice: { text: `data ${round}`, level: 'info', at: s.now } } }));
+    await microtasks();
+    assert.ok(stdout.frames.length > beforeData, 'the data frame is drawn (the last frame is old)');
+    const beforeKey = stdout.frames.length;
+    const from = cursor();
+    stdin.write(round % 2 === 0 ? 'j' : 'k');
+    assert.notEqual(cursor(), from, 'the key moved the cursor');
+    await microtasks();
+    assert.ok(stdout.frames.length > beforeKey, 'the key frame is written before the next frame slot');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stdin.write('q');
+  await done;
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import React from 'react';
+import { Box, Text } from 'ink';
 import { render } from 'ink-testing-library';
 import stringWidth from 'string-width';
 import { Table, layoutColumns, windowStart, type Column } from '../../views/widgets/Table.js';
@@ -112,4 +113,29 @@ test('budgetSpec and shortStatus', () => {
   assert.equal(budgetSpec(resolveBudget({ replicas: 3, strategy: 'Recreate' }), 'surge'), 'Recreate: no surge, all down');
   assert.equal(shortStatus('Waiting for deployment "web" rollout to finish: 3 out of 10 new replicas have been updated...'), '3 out of 10 new replicas have been updated');
   assert.equal(shortStatus('deployment "web" successfully rolled out'), 'rolled out');
+});
+
+test('a frame shows each row as it is now: rows that change, change back, or hold wide characters', () => {
+  const frameOf = (texts: string[]) => (
+    <Box flexDirection="column" width={30}>
+      {texts.map((t, i) => (
+        <Text key={i} wrap="truncate-end">
+          {t}
+        </Text>
+      ))}
+    </Box>
+  );
+  const sequences = [
+    ['alpha', 'steady', '日本語 row'],
+    ['beta', 'steady', '日本語 row'],
+    ['alpha', 'steady', 'plain row'],
+    ['alpha', 'steady', '日本語 row'],
+    ['alpha', 'steady'],
+    ['gamma', 'steady', '日本語 row', 'new'],
+  ];
+  const { lastFrame, rerender } = render(frameOf(sequences[0]));
+  for (const texts of sequences) {
+    rerender(frameOf(texts));
+    assert.deepEqual(lines(lastFrame()).map((l) => l.trimEnd()), texts);
+  }
 });

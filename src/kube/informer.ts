@@ -4,6 +4,14 @@
  * replaces the old one and two objects can never share a row; a relist replaces the whole map,
  * so whatever the server no longer returns is gone.
  *
+ * The state comes as a streaming list (a watch with sendInitialEvents, Kubernetes 1.27+ where the
+ * WatchList feature is on: every object as an event, then a bookmark that ends the initial state,
+ * then changes from there on one stream), or, where the server refuses it (422 on 1.33, where the
+ * feature is off by default), as a paginated list and a watch from its resourceVersion. The stream
+ * leaves no gap between list and watch, and no list page to parse in one piece: a page of 5,000
+ * pods from a real server is 20 MB of JSON, a stall of the cockpit; and a list that takes longer
+ * than the server's watch history (minutes of pages on a busy server) ends in 410 on its watch.
+ *
  * The informer does not retry on its own: on failure it reports and waits for `relist()`
  * (ClusterWatch decides when, from one reachability probe for all kinds). A watch the server
  * closes normally resumes from its resourceVersion; 410 Gone relists at once.
@@ -27,6 +35,8 @@ export interface InformerEvents {
 }
 
 export interface InformerOptions {
+  /** false: always a paginated list and a watch, never a streaming list (tests of paging). */
+  streamingList?: boolean;
   /** Items per list page (limit + continue; default PAGE_SIZE). */
   pageSize?: number;
   /** A watch that says nothing for this long is restarted from its resourceVersion (bookmarks come about once a minute from a real server). */
@@ -58,6 +68,17 @@ export function nextPageSize(first: number, remaining: number | undefined): numb
 /** A watch that ends this soon with nothing said is not resumed at once (no tight loop on a server that closes at once). */
 const MIN_QUIET_WATCH_MS = 1000;
 
+/** The annotation of the bookmark that ends a streaming list's initial events. */
+const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+
+/** What a streaming list's watch hands over until its initial state is whole. */
+interface InitialEvents {
+  initialEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubernetesObject): void;
+  initialEnd(): void;
+  /** The server answered the streaming list with this error status (4xx): the informer lists instead. */
+  refused(code: number): void;
+}
+
 export const keyOf = (o: KubernetesObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 
 export class KindInformer {
@@ -70,8 +91,10 @@ export class KindInformer {
   private resumeTimer?: NodeJS.Timeout;
   /** When the server last said something on this kind's watch, or answered its list. */
   lastHeard = 0;
-  /** Listing (pages on their way), watching, or stopped after a failure. */
+  /** Listing (pages or initial events on their way), watching, or stopped after a failure. */
   phase: 'listing' | 'watching' | 'failed' = 'listing';
+  /** Whether the server streams lists (unknown until it answers one; false once it refused). */
+  streaming: boolean | undefined;
   private readonly bound?: KindBound;
 
   constructor(
@@ -89,7 +112,7 @@ export class KindInformer {
   /** Lists (every page) and replaces the map, then watches from the list's resourceVersion. Cancels whatever ran before. */
   relist(): void {
     const gen = this.restart();
-    void this.listThenWatch(gen);
+    this.listThenWatch(gen);
   }
 
   stop(): void {
@@ -108,9 +131,16 @@ export class KindInformer {
     return (this.opts.now ?? Date.now)();
   }
 
-  private async listThenWatch(gen: number): Promise<void> {
-    let rv: string;
+  private listThenWatch(gen: number): void {
     this.phase = 'listing';
+    if (this.streaming !== false && this.opts.streamingList !== false) this.streamList(gen);
+    else void this.pagesThenWatch(gen);
+  }
+
+  /** A paginated list, then a watch from its resourceVersion. */
+  private async pagesThenWatch(gen: number): Promise<void> {
+    this.phase = 'listing';
+    let rv: string;
     try {
       rv = await this.list(gen);
     } catch (err) {
@@ -163,6 +193,49 @@ export class KindInformer {
     }
   }
 
+  /**
+   * The state as a streaming list: the server's initial events go to a fresh map (and straight to
+   * the map on a kind's first fill, so the first rows show before the last object arrives); the
+   * bookmark that ends them swaps it in and the stream goes on as this kind's watch.
+   */
+  private streamList(gen: number): void {
+    const progressive = !this.listedOnce && this.map.size === 0;
+    const fresh = new Map<string, KubernetesObject>();
+    this.watchFrom('', gen, {
+      initialEvent: (type, obj) => {
+        const key = keyOf(obj);
+        if (type === 'DELETED') {
+          fresh.delete(key);
+          if (progressive && this.map.delete(key)) this.events.changed();
+          return;
+        }
+        const kept = keepForKind(this.kind, obj);
+        fresh.set(key, kept);
+        this.trim(fresh);
+        if (progressive) {
+          this.map.set(key, kept);
+          this.trim(this.map);
+          this.events.changed();
+        }
+      },
+      initialEnd: () => {
+        this.streaming = true;
+        this.lastHeard = this.now;
+        this.replaceAll(fresh);
+        fresh.clear();
+        this.listedOnce = true;
+        this.events.synced();
+      },
+      refused: (code) => {
+        // Refused before its initial state was whole: a paginated list instead, whose error (if it
+        // fails too) names what the user may not do. 400 or 422: this server does not stream lists
+        // (the WatchList feature is off), so not again.
+        if (code === 400 || code === 422) this.streaming = false;
+        void this.pagesThenWatch(gen);
+      },
+    });
+  }
+
   /** The map becomes `fresh`; objects whose resourceVersion did not change keep their identity (derive caches by it). */
   private replaceAll(fresh: Map<string, KubernetesObject>): void {
     let changed = false;
@@ -201,9 +274,16 @@ export class KindInformer {
     this.events.failed(err);
   }
 
-  /** Watches from `rv`; `opened` runs once the server answered (its events since `rv` follow). */
-  private watchFrom(rv: string, gen: number, opened?: () => void): void {
-    this.phase = 'watching';
+  /**
+   * Watches from `rv`; `opened` runs once the server answered (its events since `rv` follow). With
+   * `stream`, a streaming list: no `rv`, the initial events and their end go to `stream`.
+   */
+  private watchFrom(rv: string, gen: number, opened?: () => void): void;
+  private watchFrom(rv: '', gen: number, stream: InitialEvents): void;
+  private watchFrom(rv: string, gen: number, then?: (() => void) | InitialEvents): void {
+    const opened = typeof then === 'function' ? then : undefined;
+    let stream = typeof then === 'object' ? then : undefined;
+    this.phase = stream ? 'listing' : 'watching';
     this.resourceVersion = rv;
     const started = this.now;
     let said = false;
@@ -213,7 +293,7 @@ export class KindInformer {
     // client-node's inactivity limit (30 s) is private in its typings; a quiet kind would churn at 30 s.
     (watch as unknown as { requestTimeoutMs: number }).requestTimeoutMs = this.opts.inactivityMs ?? 75_000;
     const query = {
-      resourceVersion: rv,
+      ...(stream ? { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan' } : { resourceVersion: rv }),
       allowWatchBookmarks: true,
       // As client-go: the server ends the watch after 5 to 10 minutes and we resume from the resourceVersion.
       timeoutSeconds: 300 + Math.floor(Math.random() * 300),
@@ -229,6 +309,16 @@ export class KindInformer {
       }
       const rvNow = obj.metadata?.resourceVersion;
       if (rvNow) this.resourceVersion = rvNow;
+      if (stream) {
+        if (type === 'BOOKMARK') {
+          if (obj.metadata?.annotations?.[INITIAL_EVENTS_END] !== 'true') return;
+          const ended = stream;
+          stream = undefined;
+          this.phase = 'watching';
+          ended.initialEnd();
+        } else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') stream.initialEvent(type, obj);
+        return;
+      }
       if (type === 'ADDED' || type === 'MODIFIED') {
         this.map.set(keyOf(obj), keepForKind(this.kind, obj));
         this.trim(this.map);
@@ -241,10 +331,13 @@ export class KindInformer {
     };
     const onDone = (err: unknown) => {
       if (gen !== this.generation || this.stopped) return;
-      const code = (err as { statusCode?: number } | null)?.statusCode;
+      const code = (err as { statusCode?: number } | null)?.statusCode ?? errorStatus?.code;
+      if (stream && code !== undefined && code >= 400 && code < 500 && code !== 410 && code !== 429) return stream.refused(code);
       if (expired || code === 410) return this.relist();
       if (errorStatus) return this.fail(new HttpStatusError(errorStatus.code ?? 500, errorStatus));
       if (err && (err as Error).name !== 'TimeoutError') return this.fail(err);
+      // Closed before the initial state was whole: stream it again.
+      if (stream) return this.relist();
       // Closed by the server (its timeout), or silent past the inactivity limit: resume where we were.
       const resume = () => gen === this.generation && !this.stopped && this.watchFrom(this.resourceVersion, gen);
       if (!said && this.now - started < MIN_QUIET_WATCH_MS) this.resumeTimer = setTimeout(resume, MIN_QUIET_WATCH_MS);

@@ -44,6 +44,8 @@ export interface WatchOptions {
   probe?: ProbeOptions;
   /** Between tries of a kind the user may not read, and the longest wait after server errors. */
   maxDelayMs?: number;
+  /** false: paginated lists and watches only, no streaming lists (see KindInformer). */
+  streamingList?: boolean;
   pageSize?: number;
   inactivityMs?: number;
 }
@@ -102,7 +104,7 @@ export class ClusterWatch {
           synced: () => this.kindSynced(kind),
           failed: (err) => this.failed(kind, err),
         },
-        { pageSize: this.opts.pageSize, inactivityMs: this.opts.inactivityMs, now: this.now },
+        { streamingList: this.opts.streamingList, pageSize: this.opts.pageSize, inactivityMs: this.opts.inactivityMs, now: this.now },
       );
       this.informers.set(kind, informer);
       informer.relist();

@@ -33,6 +33,8 @@ export interface SimOptions {
   tls?: ServingCert;
   /** More users by bearer token (tests: a user denied some resources). */
   users?: Map<string, User>;
+  /** false: refuse streaming lists (sendInitialEvents) with 422, as Kubernetes 1.33 does by default. */
+  watchList?: boolean;
 }
 
 export const SIM_CONTEXT = 'cutover-sim';
@@ -82,7 +84,7 @@ export class Sim {
         ...(this.options.users ?? []),
       ]),
     };
-    const server = createApiServer(this.ctx, auth, { tls: { key: this.tls.key, cert: this.tls.cert } });
+    const server = createApiServer(this.ctx, auth, { tls: { key: this.tls.key, cert: this.tls.cert }, watchList: this.options.watchList });
     this.server = server;
     // Watches keep connections open; stop() ends them itself instead of waiting for clients to leave.
     server.on('connection', (socket: Socket) => {

@@ -1,12 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request as httpsRequest } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { connect } from '../../src/kube/config.js';
 import { ClusterWatch } from '../../src/kube/watch.js';
 import { Sim } from '../../src/sim/sim.js';
 import { installScenario } from '../../src/sim/scenarios.js';
+import { R } from '../../src/sim/resources.js';
 import { waitFor } from '../helpers/sim.js';
 
 const names = (w: ClusterWatch) => [...w.objects.deployments.values()].map((d) => d.metadata?.name).sort();
@@ -86,7 +88,7 @@ test('kinds the user may not read are settled and named, not a lost watch', asyn
   }
 });
 
-test('a kind counts as synced once its watch is open, not when its list arrives', async () => {
+test('paginated lists: a kind counts as synced once its watch is open, not when its list arrives', async () => {
   const sim = new Sim({ speed: 20 });
   const upstream = new URL(await sim.listen(0));
   installScenario(sim, 'pdb');
@@ -110,7 +112,7 @@ test('a kind counts as synced once its watch is open, not when its list arrives'
   await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig().replace(upstream.origin, `https://127.0.0.1:${(front.address() as AddressInfo).port}`));
-  const watch = new ClusterWatch(connect(kc, {}), () => {});
+  const watch = new ClusterWatch(connect(kc, {}), () => {}, { streamingList: false });
   watch.start();
   try {
     await waitFor(() => heldWatches > 0 && watch.objects.pods.size > 0 && Object.entries(watch.statuses).filter(([, s]) => !s.synced).map(([k]) => k).join() === 'pods', 10_000, 'every kind watched but pods, whose list is in');
@@ -122,6 +124,97 @@ test('a kind counts as synced once its watch is open, not when its list arrives'
     await watch.stop();
     front.closeAllConnections();
     front.close();
+    await sim.stop();
+  }
+});
+
+/** A TLS front with the sim's certificate that records each request as `PATH list|watch|stream` and may rewrite a response. */
+async function front(sim: Sim, upstream: URL, pass?: (url: URL, up: IncomingMessage, res: ServerResponse) => boolean) {
+  const requests: string[] = [];
+  const server = createServer({ key: sim.tls.key, cert: sim.tls.cert }, (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://front');
+    const how = url.searchParams.get('sendInitialEvents') === 'true' ? 'stream' : url.searchParams.get('watch') === 'true' ? 'watch' : 'list';
+    requests.push(`${url.pathname} ${how}`);
+    const out = httpsRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, ca: sim.tls.ca }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      if (!pass?.(url, up, res)) up.pipe(res);
+    });
+    res.on('close', () => out.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const kc = new KubeConfig();
+  kc.loadFromString(sim.kubeconfig().replace(upstream.origin, `https://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  const close = () => {
+    server.closeAllConnections();
+    server.close();
+  };
+  return { kc, requests, close };
+}
+
+test('a streaming list: the objects come as events, and the kind is synced at the bookmark that ends them', async () => {
+  const sim = new Sim({ speed: 20 });
+  const upstream = new URL(await sim.listen(0));
+  installScenario(sim, 'pdb');
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  // The pods stream passes line by line up to the bookmark that ends its initial events; that line and the rest wait.
+  const f = await front(sim, upstream, (url, up, res) => {
+    if (!url.pathname.endsWith('/pods') || url.searchParams.get('sendInitialEvents') !== 'true') return false;
+    let partial = '';
+    let held: string | undefined;
+    up.on('data', (chunk: Buffer) => {
+      if (held !== undefined) return void (held += chunk);
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop()!;
+      const end = lines.findIndex((l) => l.includes('k8s.io/initial-events-end'));
+      if (end < 0) return void res.write(lines.map((l) => l + '\n').join(''));
+      res.write(lines.slice(0, end).map((l) => l + '\n').join(''));
+      held = lines.slice(end).map((l) => l + '\n').join('') + partial;
+      void released.then(() => {
+        res.write(held);
+        held = undefined;
+        partial = '';
+        up.on('data', (more: Buffer) => res.write(more));
+      });
+    });
+    up.on('end', () => res.end());
+    return true;
+  });
+  const watch = new ClusterWatch(connect(f.kc, {}), () => {});
+  watch.start();
+  try {
+    const unsynced = () => Object.entries(watch.statuses).filter(([, s]) => !s.synced).map(([k]) => k).join();
+    await waitFor(() => watch.objects.pods.size > 0 && unsynced() === 'pods', 10_000, 'every kind synced but pods, whose objects are in');
+    assert.equal(watch.synced, false, 'the pods are in, the end of their initial events is not: the picture may still be partial');
+    release();
+    await waitFor(() => watch.synced, 10_000, 'synced at the bookmark');
+    assert.deepEqual(f.requests.filter((r) => r.endsWith(' list')), [], 'no kind was listed page by page');
+    assert.ok(f.requests.includes('/api/v1/namespaces/default/pods stream'), f.requests.join('\n'));
+  } finally {
+    release();
+    await watch.stop();
+    f.close();
+    await sim.stop();
+  }
+});
+
+test('a server that refuses streaming lists (422: the WatchList feature off, as on Kubernetes 1.33) gets pages and a watch', async () => {
+  const sim = new Sim({ speed: 20, watchList: false });
+  const upstream = new URL(await sim.listen(0));
+  installScenario(sim, 'pdb');
+  const f = await front(sim, upstream);
+  const watch = new ClusterWatch(connect(f.kc, {}), () => {});
+  watch.start();
+  try {
+    await waitFor(() => watch.synced, 10_000, 'synced from lists and watches');
+    assert.equal(watch.health.failure, undefined);
+    assert.deepEqual(names(watch), sim.ctx.store.list(R.deployments).map((d) => d.metadata.name).sort());
+    const pods = f.requests.filter((r) => r.startsWith('/api/v1/namespaces/default/pods '));
+    assert.deepEqual(pods.slice(0, 3), ['/api/v1/namespaces/default/pods stream', '/api/v1/namespaces/default/pods list', '/api/v1/namespaces/default/pods watch'], 'one refused stream, then a list and a watch');
+  } finally {
+    await watch.stop();
+    f.close();
     await sim.stop();
   }
 });

@@ -40,8 +40,8 @@ function outageSamples(timeline: Sample<Picture>[], from: number, end: number): 
 describe('outages: every kind relists once the server answers, and live means fresh', { concurrency: true }, () => {
   for (const seconds of [8, 20]) {
     test(`${seconds} s of connection refused`, async () => {
-      // Small pages: every list here takes several (limit + continue).
-      const w = await startWatched(picture, { watch: { pageSize: 3 } });
+      // Paginated lists in small pages: every list here takes several (limit + continue).
+      const w = await startWatched(picture, { watch: { streamingList: false, pageSize: 3 } });
       try {
         await waitFor(() => isLive(w.watch.health), 20_000, 'first sync');
         assert.deepEqual(picture(w.watch), BEFORE);

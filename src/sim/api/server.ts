@@ -29,6 +29,8 @@ export interface ApiServerOptions {
    * sends bearer tokens to https servers (client-go clientcmd drops credentials for http).
    */
   tls?: { key: string; cert: string };
+  /** false: the WatchList feature is off (streaming lists refused with 422, as on Kubernetes 1.33). */
+  watchList?: boolean;
 }
 
 const methodNotAllowed = () => new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
@@ -157,6 +159,7 @@ async function handleResource(
           now: () => ctx.clock.now(),
           bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000,
           registry: watches,
+          watchList: options.watchList ?? true,
         });
       return sendJson(res, 200, listBody(store, rt, namespace, q, read));
     }
@@ -205,7 +208,7 @@ async function handleResource(
         const wq = new URLSearchParams(q);
         const fs = wq.get('fieldSelector');
         wq.set('fieldSelector', fs ? `${fs},metadata.name=${name}` : `metadata.name=${name}`);
-        return serveWatch(store, req, res, rt, namespace, wq, { table: read.table, now: () => ctx.clock.now(), bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000, registry: watches });
+        return serveWatch(store, req, res, rt, namespace, wq, { table: read.table, now: () => ctx.clock.now(), bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000, registry: watches, watchList: options.watchList ?? true });
       }
       authorize(user, { verb: 'get', ...attrs });
       return sendJson(res, 200, getBody(store, rt, namespace, name, q, read));

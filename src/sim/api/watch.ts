@@ -19,6 +19,8 @@ export interface WatchOptions {
   bookmarkIntervalMs: number;
   /** Watches still open; the server closes them on shutdown. */
   registry: Set<ServerResponse>;
+  /** Whether the WatchList feature is on (sendInitialEvents allowed). */
+  watchList: boolean;
 }
 
 /** JSON of frozen stored objects, computed once and shared by every watcher. */
@@ -44,6 +46,8 @@ export function endAllWatches(): number {
 
 /** Slow watchers are dropped once this much output is queued, as the apiserver drops unresponsive ones. */
 const MAX_BUFFERED = 64 * 1024 * 1024;
+/** The initial state waits for the socket to drain past this much. */
+const INITIAL_HIGH_WATER = 1024 * 1024;
 
 export function serveWatch(
   store: Store,
@@ -58,7 +62,7 @@ export function serveWatch(
   const rvParam = q.get('resourceVersion') ?? '';
   const sendInitial = q.get('sendInitialEvents') === 'true';
   const bookmarks = q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1';
-  if (sendInitial && q.get('resourceVersionMatch') !== 'NotOlderThan')
+  if (sendInitial && (!opts.watchList || q.get('resourceVersionMatch') !== 'NotOlderThan'))
     throw new ApiError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled and resourceVersionMatch is set to NotOlderThan`);
   let startRv: number | undefined;
   if (rvParam && rvParam !== '0') {
@@ -144,11 +148,15 @@ export function serveWatch(
   res.on('close', close);
   void req;
 
-  // Initial state. Everything below runs synchronously, so no store event can slip in between.
+  // Initial state, taken synchronously with the subscription below, so no store event can slip in
+  // between; it is written as the socket drains (50,000 pods are more than a watcher may queue),
+  // and the events meanwhile wait for it.
+  let initial: Obj[] | undefined;
+  let held: StoreEvent[] | undefined;
   if (startRv === undefined || sendInitial) {
     lastRv = store.resourceVersion;
-    for (const o of selectItems(store, rt, namespace, q)) write(encode('ADDED', o));
-    if (sendInitial) bookmark(true);
+    initial = selectItems(store, rt, namespace, q);
+    held = [];
   } else {
     // An RV beyond the store's can only come from an earlier simulator on this address (a restart
     // starts the counter afresh). The apiserver would answer "Too large resource version" (504),
@@ -167,16 +175,34 @@ export function serveWatch(
   if (!open) return;
   unsubscribe = store.subscribe((ev) => {
     if (storageKey(ev.rt) !== key) return;
-    deliver(ev);
+    if (held) held.push(ev);
+    else deliver(ev);
   });
+  if (initial) {
+    const items = initial;
+    void (async () => {
+      for (const o of items) {
+        if (!open) return;
+        res.write(encode('ADDED', o));
+        if (res.writableLength > INITIAL_HIGH_WATER) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+      }
+      if (sendInitial) bookmark(true);
+      const waiting = held ?? [];
+      held = undefined;
+      for (const ev of waiting) deliver(ev);
+    })();
+  }
 
   const timeout = Number(q.get('timeoutSeconds') ?? 0);
   if (timeout > 0) timeoutTimer = setTimeout(close, timeout * 1000);
   if (bookmarks) {
     const tick = () => {
       if (!open) return;
-      lastRv = Math.max(lastRv, store.resourceVersion);
-      bookmark(false);
+      // Not while the initial state is still going out: the events held meanwhile come first.
+      if (!held) {
+        lastRv = Math.max(lastRv, store.resourceVersion);
+        bookmark(false);
+      }
       bookmarkTimer = setTimeout(tick, opts.bookmarkIntervalMs);
     };
     bookmarkTimer = setTimeout(tick, opts.bookmarkIntervalMs);

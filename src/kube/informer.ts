@@ -94,7 +94,7 @@ export class KindInformer {
   /** Listing (pages or initial events on their way), watching, or stopped after a failure. */
   phase: 'listing' | 'watching' | 'failed' = 'listing';
   /** Whether the server streams lists (unknown until it answers one; false once it refused). */
-  streaming: boolean | undefined;
+  private streaming: boolean | undefined;
   private readonly bound?: KindBound;
 
   constructor(
@@ -109,7 +109,7 @@ export class KindInformer {
     this.bound = boundForKind(kind);
   }
 
-  /** Lists (every page) and replaces the map, then watches from the list's resourceVersion. Cancels whatever ran before. */
+  /** Lists (streamed, or every page) and replaces the map, then watches on. Cancels whatever ran before. */
   relist(): void {
     const gen = this.restart();
     this.listThenWatch(gen);

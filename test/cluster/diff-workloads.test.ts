@@ -3,10 +3,13 @@
  * (e) EndpointSlice endpoint conditions (and legacy Endpoints) while a pod terminates,
  * (f) Job conditions on success and on failure with backoffLimit 0,
  * (g) PodDisruptionBudget status (minAvailable 75% of 4, maxUnavailable 1),
- * (h) what `kubectl get pods` shows of a Ready pod (READY 1/1, Running) and its container status.
+ * (h) what `kubectl get pods` shows of a Ready pod (READY 1/1, Running) and its container status,
+ * (i) a streaming list (sendInitialEvents, as the cockpit's informers ask): the objects, the bookmark
+ *     that ends them, the changes after it, and the refusal without resourceVersionMatch.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Watch } from '@kubernetes/client-node';
 import { apply, deploymentManifest, getJson, kubectlOk, pushDistinct, rolledOut, serviceManifest, useSimAndControlPlane, waitFor, watchCollection, type NsTarget } from './diff.js';
 
 
@@ -146,6 +149,34 @@ async function readyPodAsKubectlShowsIt(t: NsTarget) {
   return { ready, status, restarts, container: { image: cs.image, ready: cs.ready, started: cs.started, restartCount: cs.restartCount, running: !!cs.state?.running?.startedAt } };
 }
 
+async function streamingList(t: NsTarget) {
+  const ns = await t.namespace('wl');
+  const names = ['alpha', 'beta', 'gamma'];
+  for (const name of names) await kubectlOk(t, ['create', 'configmap', name, '-n', ns, `--from-literal=k=${name}`]);
+  const path = `/api/v1/namespaces/${ns}/configmaps`;
+  const initial: string[] = [];
+  const after: string[] = [];
+  let end: { annotated: boolean; resourceVersion: boolean } | undefined;
+  const ours = (name: string) => name === 'delta' || names.includes(name);
+  const req = await new Watch(t.kc).watch(path, { sendInitialEvents: true, resourceVersionMatch: 'NotOlderThan', allowWatchBookmarks: true }, (type, o: any) => {
+    if (type === 'BOOKMARK') {
+      if (!end) end = { annotated: o.metadata?.annotations?.['k8s.io/initial-events-end'] === 'true', resourceVersion: /^\d+$/.test(o.metadata?.resourceVersion ?? '') };
+    } else if (ours(o.metadata?.name)) (end ? after : initial).push(`${type} ${o.metadata.name}`);
+  }, () => {});
+  try {
+    await waitFor(() => end, 20_000, `${t.name}: the bookmark that ends the initial events`);
+    await kubectlOk(t, ['create', 'configmap', 'delta', '-n', ns, '--from-literal=k=delta']);
+    await waitFor(() => after.length > 0, 20_000, `${t.name}: the change after the bookmark`);
+  } finally {
+    req.abort();
+  }
+  // Without resourceVersionMatch=NotOlderThan the server refuses a streaming list.
+  const refused = await new Promise<number | undefined>((resolve) => {
+    void new Watch(t.kc).watch(path, { sendInitialEvents: true }, () => {}, (err) => resolve((err as { statusCode?: number } | null)?.statusCode)).catch((err) => resolve(err?.statusCode));
+  });
+  return { initial: initial.sort(), end, after, refused };
+}
+
 describe('differential: endpoints, Jobs, PDBs (sim vs real control plane)', { timeout: 600_000 }, () => {
   const both = useSimAndControlPlane();
 
@@ -162,6 +193,13 @@ describe('differential: endpoints, Jobs, PDBs (sim vs real control plane)', { ti
   it('(h) a Ready pod: kubectl shows READY 1/1 Running, and its container status says running', async () => {
     const { s, c } = await both(readyPodAsKubectlShowsIt);
     assert.equal(s.ready, '1/1');
+    assert.deepEqual(c, s);
+  });
+
+  it('(i) a streaming list: the objects as ADDED, the bookmark that ends them, then changes; refused without NotOlderThan', async () => {
+    const { s, c } = await both(streamingList);
+    assert.deepEqual(s.initial, ['ADDED alpha', 'ADDED beta', 'ADDED gamma']);
+    assert.deepEqual(s.end, { annotated: true, resourceVersion: true });
     assert.deepEqual(c, s);
   });
 

@@ -13,6 +13,38 @@ import { waitFor } from '../helpers/sim.js';
 
 const names = (w: ClusterWatch) => [...w.objects.deployments.values()].map((d) => d.metadata?.name).sort();
 
+interface FrontHooks {
+  /** Runs before a request goes on (it may wait). */
+  before?: (url: URL) => Promise<void>;
+  /** Takes over passing a response on (true), or leaves it to be piped as is. */
+  pass?: (url: URL, up: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+/** A TLS front with the sim's certificate that records each request as `PATH list|watch|stream`, and may hold a request or rewrite a response. */
+async function front(sim: Sim, upstream: URL, hooks: FrontHooks = {}) {
+  const requests: string[] = [];
+  const server = createServer({ key: sim.tls.key, cert: sim.tls.cert }, async (req, res) => {
+    const url = new URL(req.url ?? '/', 'https://front');
+    const how = url.searchParams.get('sendInitialEvents') === 'true' ? 'stream' : url.searchParams.get('watch') === 'true' ? 'watch' : 'list';
+    requests.push(`${url.pathname} ${how}`);
+    await hooks.before?.(url);
+    const out = httpsRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, ca: sim.tls.ca }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      if (!hooks.pass?.(url, up, res)) up.pipe(res);
+    });
+    res.on('close', () => out.destroy());
+    req.pipe(out);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const kc = new KubeConfig();
+  kc.loadFromString(sim.kubeconfig().replace(upstream.origin, `https://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  const close = () => {
+    server.closeAllConnections();
+    server.close();
+  };
+  return { kc, requests, close };
+}
+
 test('the watch marks data stale when the cluster goes away, says why, and recovers when it is back', async () => {
   const first = new Sim({ speed: 20 });
   const url = await first.listen(0);
@@ -92,27 +124,19 @@ test('paginated lists: a kind counts as synced once its watch is open, not when 
   const sim = new Sim({ speed: 20 });
   const upstream = new URL(await sim.listen(0));
   installScenario(sim, 'pdb');
-  // A TLS front with the sim's certificate that holds every pods watch until released.
+  // Every pods watch held until released.
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   let heldWatches = 0;
-  const front = createServer({ key: sim.tls.key, cert: sim.tls.cert }, async (req, res) => {
-    const url = new URL(req.url ?? '/', 'https://front');
-    if (url.pathname.endsWith('/pods') && url.searchParams.get('watch') === 'true') {
-      heldWatches++;
-      await released;
-    }
-    const out = httpsRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, ca: sim.tls.ca }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    res.on('close', () => out.destroy());
-    req.pipe(out);
+  const f = await front(sim, upstream, {
+    before: async (url) => {
+      if (url.pathname.endsWith('/pods') && url.searchParams.get('watch') === 'true') {
+        heldWatches++;
+        await released;
+      }
+    },
   });
-  await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
-  const kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfig().replace(upstream.origin, `https://127.0.0.1:${(front.address() as AddressInfo).port}`));
-  const watch = new ClusterWatch(connect(kc, {}), () => {}, { streamingList: false });
+  const watch = new ClusterWatch(connect(f.kc, {}), () => {}, { streamingList: false });
   watch.start();
   try {
     await waitFor(() => heldWatches > 0 && watch.objects.pods.size > 0 && Object.entries(watch.statuses).filter(([, s]) => !s.synced).map(([k]) => k).join() === 'pods', 10_000, 'every kind watched but pods, whose list is in');
@@ -122,35 +146,10 @@ test('paginated lists: a kind counts as synced once its watch is open, not when 
   } finally {
     release();
     await watch.stop();
-    front.closeAllConnections();
-    front.close();
+    f.close();
     await sim.stop();
   }
 });
-
-/** A TLS front with the sim's certificate that records each request as `PATH list|watch|stream` and may rewrite a response. */
-async function front(sim: Sim, upstream: URL, pass?: (url: URL, up: IncomingMessage, res: ServerResponse) => boolean) {
-  const requests: string[] = [];
-  const server = createServer({ key: sim.tls.key, cert: sim.tls.cert }, (req, res) => {
-    const url = new URL(req.url ?? '/', 'https://front');
-    const how = url.searchParams.get('sendInitialEvents') === 'true' ? 'stream' : url.searchParams.get('watch') === 'true' ? 'watch' : 'list';
-    requests.push(`${url.pathname} ${how}`);
-    const out = httpsRequest({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers, ca: sim.tls.ca }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      if (!pass?.(url, up, res)) up.pipe(res);
-    });
-    res.on('close', () => out.destroy());
-    req.pipe(out);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const kc = new KubeConfig();
-  kc.loadFromString(sim.kubeconfig().replace(upstream.origin, `https://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  const close = () => {
-    server.closeAllConnections();
-    server.close();
-  };
-  return { kc, requests, close };
-}
 
 test('a streaming list: the objects come as events, and the kind is synced at the bookmark that ends them', async () => {
   const sim = new Sim({ speed: 20 });
@@ -159,27 +158,30 @@ test('a streaming list: the objects come as events, and the kind is synced at th
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   // The pods stream passes line by line up to the bookmark that ends its initial events; that line and the rest wait.
-  const f = await front(sim, upstream, (url, up, res) => {
-    if (!url.pathname.endsWith('/pods') || url.searchParams.get('sendInitialEvents') !== 'true') return false;
-    let partial = '';
-    let held: string | undefined;
-    up.on('data', (chunk: Buffer) => {
-      if (held !== undefined) return void (held += chunk);
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop()!;
-      const end = lines.findIndex((l) => l.includes('k8s.io/initial-events-end'));
-      if (end < 0) return void res.write(lines.map((l) => l + '\n').join(''));
-      res.write(lines.slice(0, end).map((l) => l + '\n').join(''));
-      held = lines.slice(end).map((l) => l + '\n').join('') + partial;
-      void released.then(() => {
-        res.write(held);
-        held = undefined;
-        partial = '';
-        up.on('data', (more: Buffer) => res.write(more));
+  const f = await front(sim, upstream, {
+    pass: (url, up, res) => {
+      if (!url.pathname.endsWith('/pods') || url.searchParams.get('sendInitialEvents') !== 'true') return false;
+      let partial = '';
+      let held: string | undefined;
+      let open = false;
+      up.on('data', (chunk: Buffer) => {
+        if (open) return void res.write(chunk);
+        if (held !== undefined) return void (held += chunk);
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop()!;
+        const end = lines.findIndex((l) => l.includes('k8s.io/initial-events-end'));
+        const passed = (end < 0 ? lines : lines.slice(0, end)).map((l) => l + '\n').join('');
+        res.write(passed);
+        if (end < 0) return;
+        held = lines.slice(end).map((l) => l + '\n').join('') + partial;
+        void released.then(() => {
+          res.write(held);
+          open = true;
+        });
       });
-    });
-    up.on('end', () => res.end());
-    return true;
+      up.on('end', () => res.end());
+      return true;
+    },
   });
   const watch = new ClusterWatch(connect(f.kc, {}), () => {});
   watch.start();

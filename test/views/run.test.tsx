@@ -24,6 +24,20 @@ function handle() {
   return { cockpit, rec, quits: () => quits };
 }
 
+/** renderCockpit into an in-memory terminal of 100x30 (`tty`: ink treats it as a terminal and limits its frame rate). */
+function start(cockpit: CockpitHandle, tty = false) {
+  const stdout = new Stdout(100, 30);
+  stdout.isTTY = tty;
+  const stdin = new Stdin();
+  const done = renderCockpit(cockpit, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    stderr: new Stdout(100, 30) as unknown as NodeJS.WriteStream,
+    color: false,
+  });
+  return { stdout, stdin, done };
+}
+
 for (const [name, keys] of [
   ['q', ['q']],
   ['Ctrl-C', [KEYS.ctrlC]],
@@ -31,14 +45,7 @@ for (const [name, keys] of [
 ] as const) {
   test(`renderCockpit draws the cockpit and resolves on ${name}`, async () => {
     const { cockpit, quits } = handle();
-    const stdout = new Stdout(100, 30);
-    const stdin = new Stdin();
-    const done = renderCockpit(cockpit, {
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-      stderr: new Stdout(100, 30) as unknown as NodeJS.WriteStream,
-      color: false,
-    });
+    const { stdout, stdin, done } = start(cockpit);
     await tick();
     for (const k of keys) {
       await tick();
@@ -59,15 +66,7 @@ const microtasks = async () => {
 
 test('a key draws its frame at once, even right after a frame the data drew', async () => {
   const { cockpit } = handle();
-  const stdout = new Stdout(100, 30);
-  stdout.isTTY = true; // a terminal: ink limits the frame rate
-  const stdin = new Stdin();
-  const done = renderCockpit(cockpit, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    stderr: new Stdout(100, 30) as unknown as NodeJS.WriteStream,
-    color: false,
-  });
+  const { stdout, stdin, done } = start(cockpit, true);
   await new Promise((r) => setTimeout(r, 100));
   const cursor = () => cockpit.store.getState().ui.cursor.releases;
   for (let round = 0; round < 3; round++) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hand-run smoke test of the test control plane: start, roll out a Deployment,
 # set image, check EndpointSlices, Jobs, readiness/termination annotations and
-# the viewer user, stop. Usage: cluster/smoke.sh [STATE_DIR]
+# the viewer user, stop and start again on the same data (--keep), stop.
+# Usage: cluster/smoke.sh [STATE_DIR]
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 DIR="${1:-$(mktemp -d "${TMPDIR:-/tmp}/cutover-smoke.XXXXXX")}"
@@ -110,4 +111,12 @@ ok "Job bad Failed ($(k get pods -l job-name=bad -o jsonpath='{.items[0].status.
 k --context=cutover-viewer get pods >/dev/null || die "viewer cannot list pods"
 if k --context=cutover-viewer delete deploy/web >/dev/null 2>&1; then die "viewer could delete"; fi
 ok "viewer can read, cannot delete"
+
+# Stopped and started again on the same etcd data: the objects are still there.
+"$HERE/stop.sh" "$DIR" >/dev/null 2>&1
+t=$(date +%s.%N)
+"$HERE/start.sh" "$DIR" --keep >/dev/null
+[[ "$(k get deploy web -o jsonpath='{.status.readyReplicas}')" == 3 ]] || die "deploy/web not back with 3 ready after start.sh --keep"
+k --context=cutover-viewer get pods >/dev/null || die "viewer cannot list pods after start.sh --keep"
+ok "start.sh --keep: back in $(since "$t") with deploy/web 3/3 ready"
 echo "smoke: PASS ($(since "$t0") total)"

@@ -3,7 +3,9 @@
 # kube-controller-manager, kube-scheduler and kwok (playing the kubelet of one
 # fake node, kwok-node-0), all on 127.0.0.1 with free ports.
 #
-# Usage: cluster/start.sh [STATE_DIR]     (or env CUTOVER_CLUSTER_DIR; default a new temp dir)
+# Usage: cluster/start.sh [STATE_DIR] [--keep]   (or env CUTOVER_CLUSTER_DIR; default a new temp dir)
+# --keep: start on STATE_DIR's etcd data, as a stopped control plane left it (every object kept:
+# a namespace filled with 50,000 pods is back in seconds instead of a fill of half an hour).
 # State dir: certs/, logs/, pids/, etcd/, kubeconfig (contexts cutover-admin and
 # cutover-viewer), env (ports and paths, sourceable). Stop with cluster/stop.sh STATE_DIR.
 set -euo pipefail
@@ -13,14 +15,27 @@ CACHE="${CUTOVER_CLUSTER_CACHE:-$HOME/.cache/cutover-cluster}"
 BIN="$CACHE/bin"
 T0=$(date +%s.%N)
 
-DIR="${1:-${CUTOVER_CLUSTER_DIR:-}}"
+KEEP=0
+ARGS=()
+for a in "$@"; do
+  case "$a" in
+    --keep) KEEP=1 ;;
+    *) ARGS+=("$a") ;;
+  esac
+done
+DIR="${ARGS[0]:-${CUTOVER_CLUSTER_DIR:-}}"
 if [[ -z "$DIR" ]]; then DIR="$(mktemp -d "${TMPDIR:-/tmp}/cutover-cluster.XXXXXX")"; fi
 mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)"
 if [[ -d "$DIR/pids" ]] && ls "$DIR"/pids/*.pid >/dev/null 2>&1; then
   echo "start.sh: $DIR has pid files; run cluster/stop.sh $DIR first" >&2; exit 1
 fi
-rm -rf "$DIR/etcd" "$DIR/pids"
+if (( KEEP )); then
+  [[ -d "$DIR/etcd" ]] || { echo "start.sh: --keep: $DIR/etcd does not exist (start without --keep to make a new control plane)" >&2; exit 1; }
+  rm -rf "$DIR/pids"
+else
+  rm -rf "$DIR/etcd" "$DIR/pids"
+fi
 mkdir -p "$DIR/certs" "$DIR/logs" "$DIR/pids"
 
 log() { echo "start.sh: $*" >&2; }
@@ -215,7 +230,8 @@ alive kube-scheduler || fail "kube-scheduler exited"
 
 # Read-only user: the built-in aggregated "view" role (filled in by the
 # clusterrole-aggregation controller).
-K create clusterrolebinding cutover-viewer --clusterrole=view --user=cutover-viewer >/dev/null \
+K get clusterrolebinding cutover-viewer >/dev/null 2>&1 \
+  || K create clusterrolebinding cutover-viewer --clusterrole=view --user=cutover-viewer >/dev/null \
   || fail "viewer binding"
 view_ready() { [[ "$(K auth can-i list pods --as=cutover-viewer)" == yes ]]; }
 wait_for kube-controller-manager 30 view_ready

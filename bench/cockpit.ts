@@ -17,6 +17,9 @@ import { renderCockpit } from '../views/run.js';
 import { Stdin } from '../test/views/harness.js';
 import { startSimChild } from './simChild.js';
 import { mib, ms, percentile, until } from './stats.js';
+import { settle } from './controlPlane.js';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 
 class Terminal extends EventEmitter {
   isTTY = true;
@@ -53,11 +56,14 @@ const KEYS = Number(process.env.BENCH_KEYS ?? 100);
 /**
  * The cluster under the cockpit: the sim in a child process, or with BENCH_KUBECONFIG=FILE a real
  * API server whose namespace `load` holds the pods already (`npm run bench:peers` fills it), with
- * the same churn from bench/churn.ts in a child process.
+ * the same churn from bench/churn.ts in a child process. A kubeconfig in a `cluster/start.sh`
+ * state dir: first waits for that control plane to settle (runs on a busy one measure its backlog).
  */
-async function cluster(pods: number): Promise<{ kc: KubeConfig; stop: () => void }> {
+async function cluster(pods: number): Promise<{ kc: KubeConfig; stop: () => void; settled?: string }> {
   const kubeconfig = process.env.BENCH_KUBECONFIG;
   if (!kubeconfig) return startSimChild(pods, [...CHURN, String(NAMESPACES)]);
+  const stateDir = dirname(resolve(kubeconfig));
+  const settled = existsSync(join(stateDir, 'pids')) ? await settle(stateDir) : undefined;
   const kc = new KubeConfig();
   kc.loadFromFile(kubeconfig);
   const churn = spawn(process.execPath, ['--import', 'tsx', 'bench/churn.ts', kubeconfig, ...CHURN], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -65,7 +71,7 @@ async function cluster(pods: number): Promise<{ kc: KubeConfig; stop: () => void
     churn.stdout.on('data', (d) => String(d).includes('ready') && resolve());
     churn.on('exit', (code) => reject(new Error(`churn process exited with ${code}`)));
   });
-  return { kc, stop: () => churn.kill('SIGTERM') };
+  return { kc, stop: () => churn.kill('SIGTERM'), settled };
 }
 
 export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Promise<Record<string, string>> {
@@ -145,6 +151,7 @@ export async function benchCockpit(pods = Number(process.argv[2] ?? 5000)): Prom
     await cockpit.stop();
     return {
       pods: String(pods),
+      ...(sim.settled ? { 'before the cockpit': sim.settled } : {}),
       'first frame with release rows': ms(firstFrameMs),
       'every kind synced': ms(syncedAt - t0),
       'initial sync (list + first frame)': ms(syncMs),

@@ -17,6 +17,7 @@ import { startSim, waitFor, deployment, type TestSim } from '../helpers/sim.js';
 import { Sim } from '../../src/sim/sim.js';
 import { VirtualClock } from '../../src/sim/clock.js';
 import { endAllWatches } from '../../src/sim/api/watch.js';
+import { R } from '../../src/sim/resources.js';
 
 const NS = 'default';
 /** Generated model classes -> plain JSON, for deepEqual. */
@@ -411,6 +412,39 @@ describe('sim API with client-node', () => {
     assert.ok(later.length >= 1, 'periodic bookmarks');
     assert.deepEqual(Object.keys(later[0].object.metadata), ['resourceVersion']);
     assert.equal(later[0].object.kind, 'ConfigMap');
+  });
+
+  test('watch: an initial state of many megabytes goes out as the socket drains, whole, then its bookmark, then a change made meanwhile', async () => {
+    const data = { blob: 'x'.repeat(4096) };
+    for (let i = 0; i < 3000; i++) t.sim.store.create(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `bulk-${i}`, namespace: NS, labels: { bulk: 'yes' } }, data });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    let changed = false;
+    try {
+      const { events } = await readWatch(
+        t,
+        `/api/v1/namespaces/${NS}/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&labelSelector=bulk%3Dyes`,
+        (ev) => {
+          // Made once the initial state is under way (its snapshot is taken): it must follow the bookmark.
+          if (!changed && ev.length > 0) {
+            changed = true;
+            void core.createNamespacedConfigMap({ namespace: NS, body: { metadata: { name: 'late', labels: { bulk: 'yes' } } } });
+          }
+          return ev.some((e) => e.object?.metadata?.name === 'late');
+        },
+        30_000,
+      );
+      const end = events.findIndex((e) => e.type === 'BOOKMARK' && e.object.metadata.annotations?.['k8s.io/initial-events-end'] === 'true');
+      assert.equal(end, 3000, 'every object before the bookmark');
+      assert.deepEqual(new Set(events.slice(0, end).map((e) => e.object.metadata.name)).size, 3000);
+      assert.deepEqual(events.slice(end + 1).filter((e) => e.type !== 'BOOKMARK').map((e) => `${e.type} ${e.object.metadata.name}`), ['ADDED late']);
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(warnings, []);
+    } finally {
+      process.off('warning', onWarning);
+      for (let i = 0; i < 3000; i++) t.sim.store.remove(R.configmaps, NS, `bulk-${i}`);
+    }
   });
 
   test('Table output for kubectl get', async () => {

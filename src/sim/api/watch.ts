@@ -49,6 +49,18 @@ const MAX_BUFFERED = 64 * 1024 * 1024;
 /** The initial state waits for the socket to drain past this much. */
 const INITIAL_HIGH_WATER = 1024 * 1024;
 
+/** Resolves once the response drained its buffer or closed (both listeners go either way). */
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done).on('close', done);
+  });
+}
+
 export function serveWatch(
   store: Store,
   req: IncomingMessage,
@@ -184,7 +196,7 @@ export function serveWatch(
       for (const o of items) {
         if (!open) return;
         res.write(encode('ADDED', o));
-        if (res.writableLength > INITIAL_HIGH_WATER) await new Promise((resolve) => res.once('drain', resolve).once('close', resolve));
+        if (res.writableLength > INITIAL_HIGH_WATER) await drainedOrClosed(res);
       }
       if (sendInitial) bookmark(true);
       const waiting = held ?? [];

@@ -7,7 +7,9 @@
  * The state comes as a streaming list (a watch with sendInitialEvents, Kubernetes 1.27+ where the
  * WatchList feature is on: every object as an event, then a bookmark that ends the initial state,
  * then changes from there on one stream), or, where the server refuses it (422 on 1.33, where the
- * feature is off by default), as a paginated list and a watch from its resourceVersion. The stream
+ * feature is off by default), as a paginated list and a watch from its resourceVersion. A server
+ * before 1.27 takes the request for a plain watch (the state as ADDED events, then changes): its
+ * first bookmark, about a minute later, ends the initial state, and later lists are paginated. The stream
  * leaves no gap between list and watch, and no list page to parse in one piece: a page of 5,000
  * pods from a real server is 20 MB of JSON, a stall of the cockpit; and a list that takes longer
  * than the server's watch history (minutes of pages on a busy server) ends in 410 on its watch.
@@ -74,7 +76,8 @@ const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 /** What a streaming list's watch hands over until its initial state is whole. */
 interface InitialEvents {
   initialEvent(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubernetesObject): void;
-  initialEnd(): void;
+  /** The initial state is whole; `streamed`: ended by the annotated bookmark (else the server ignored the request's streaming). */
+  initialEnd(streamed: boolean): void;
   /** The server answered the streaming list with this error status (4xx): the informer lists instead. */
   refused(code: number): void;
 }
@@ -218,8 +221,8 @@ export class KindInformer {
           this.events.changed();
         }
       },
-      initialEnd: () => {
-        this.streaming = true;
+      initialEnd: (streamed) => {
+        this.streaming = streamed;
         this.lastHeard = this.now;
         this.replaceAll(fresh);
         fresh.clear();
@@ -311,11 +314,12 @@ export class KindInformer {
       if (rvNow) this.resourceVersion = rvNow;
       if (stream) {
         if (type === 'BOOKMARK') {
-          if (obj.metadata?.annotations?.[INITIAL_EVENTS_END] !== 'true') return;
+          // A bookmark without the annotation: the server took the request for a plain watch (it
+          // predates 1.27), whose ADDED events of the whole state came before any bookmark.
           const ended = stream;
           stream = undefined;
           this.phase = 'watching';
-          ended.initialEnd();
+          ended.initialEnd(obj.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true');
         } else if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') stream.initialEvent(type, obj);
         return;
       }

@@ -10,6 +10,7 @@ import { R } from './resources.js';
 import { createControllers } from './controllers/index.js';
 import type { Auth, User } from './api/authz.js';
 import { createApiServer } from './api/server.js';
+import type { WatchListSupport } from './api/watch.js';
 import { selfSignedServingCert, type ServingCert } from './api/tls.js';
 import { registerKindHooks } from './api/hooks.js';
 
@@ -33,8 +34,12 @@ export interface SimOptions {
   tls?: ServingCert;
   /** More users by bearer token (tests: a user denied some resources). */
   users?: Map<string, User>;
-  /** false: refuse streaming lists (sendInitialEvents) with 422, as Kubernetes 1.33 does by default. */
-  watchList?: boolean;
+  /**
+   * Streaming lists (sendInitialEvents): served (default); false refuses them with 422, as
+   * Kubernetes 1.33 does by default; 'ignored' treats the parameter as unknown, as servers before
+   * 1.27 do (a plain watch: the state as ADDED events, no bookmark that ends them).
+   */
+  watchList?: WatchListSupport;
 }
 
 export const SIM_CONTEXT = 'cutover-sim';

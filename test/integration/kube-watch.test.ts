@@ -9,6 +9,7 @@ import { ClusterWatch } from '../../src/kube/watch.js';
 import { Sim } from '../../src/sim/sim.js';
 import { installScenario } from '../../src/sim/scenarios.js';
 import { R } from '../../src/sim/resources.js';
+import { endAllWatches } from '../../src/sim/api/watch.js';
 import { waitFor } from '../helpers/sim.js';
 
 const names = (w: ClusterWatch) => [...w.objects.deployments.values()].map((d) => d.metadata?.name).sort();
@@ -32,6 +33,8 @@ async function front(sim: Sim, upstream: URL, hooks: FrontHooks = {}) {
       res.writeHead(up.statusCode ?? 502, up.headers);
       if (!hooks.pass?.(url, up, res)) up.pipe(res);
     });
+    // The sim stopping under an open request: the client sees its connection end.
+    out.on('error', () => res.destroy());
     res.on('close', () => out.destroy());
     req.pipe(out);
   });
@@ -214,6 +217,33 @@ test('a server that refuses streaming lists (422: the WatchList feature off, as 
     assert.deepEqual(names(watch), sim.ctx.store.list(R.deployments).map((d) => d.metadata.name).sort());
     const pods = f.requests.filter((r) => r.startsWith('/api/v1/namespaces/default/pods '));
     assert.deepEqual(pods.slice(0, 3), ['/api/v1/namespaces/default/pods stream', '/api/v1/namespaces/default/pods list', '/api/v1/namespaces/default/pods watch'], 'one refused stream, then a list and a watch');
+  } finally {
+    await watch.stop();
+    f.close();
+    await sim.stop();
+  }
+});
+
+test('a server before 1.27 takes a streaming list for a plain watch: its first bookmark ends the initial state, and a relist is paginated', async () => {
+  const sim = new Sim({ speed: 20, watchList: 'ignored' });
+  const upstream = new URL(await sim.listen(0));
+  installScenario(sim, 'pdb');
+  const f = await front(sim, upstream);
+  const watch = new ClusterWatch(connect(f.kc, {}), () => {});
+  watch.start();
+  try {
+    await waitFor(() => watch.synced, 15_000, 'synced at the first bookmark of each stream');
+    assert.deepEqual(names(watch), sim.ctx.store.list(R.deployments).map((d) => d.metadata.name).sort());
+    assert.ok(watch.objects.pods.size > 0);
+    const pods = () => f.requests.filter((r) => r.startsWith('/api/v1/namespaces/default/pods '));
+    assert.deepEqual(pods(), ['/api/v1/namespaces/default/pods stream']);
+    // The server forgets its history and ends its watches: the resumed watch gets 410 and the kind relists, in pages.
+    sim.ctx.store.create(R.configmaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bump', namespace: 'default' } });
+    sim.ctx.store.compact();
+    endAllWatches();
+    await waitFor(() => pods().length >= 4, 10_000, 'the pods watch resumed, expired and relisted');
+    assert.deepEqual(pods().slice(1, 4), ['/api/v1/namespaces/default/pods watch', '/api/v1/namespaces/default/pods list', '/api/v1/namespaces/default/pods watch']);
+    await waitFor(() => watch.synced, 10_000, 'synced again');
   } finally {
     await watch.stop();
     f.close();

@@ -18,7 +18,7 @@ import { TARGETS_PATH, servePrometheusTargets } from './promTargets.js';
 import { decodeKubernetesProtobuf } from './protobuf.js';
 import { getBody, listBody } from './read.js';
 import { route, type ResourceRoute } from './router.js';
-import { serveWatch } from './watch.js';
+import { serveWatch, type WatchListSupport } from './watch.js';
 import { PATCH_TYPES, create, parsePatchBody, patch, remove, removeCollection, scaleVerb, update, type WriteResult } from './write.js';
 
 export interface ApiServerOptions {
@@ -29,8 +29,8 @@ export interface ApiServerOptions {
    * sends bearer tokens to https servers (client-go clientcmd drops credentials for http).
    */
   tls?: { key: string; cert: string };
-  /** false: the WatchList feature is off (streaming lists refused with 422, as on Kubernetes 1.33). */
-  watchList?: boolean;
+  /** Streaming lists: served (default), refused (false, 422 as on 1.33) or 'ignored' (before 1.27). */
+  watchList?: WatchListSupport;
 }
 
 const methodNotAllowed = () => new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');

@@ -19,9 +19,12 @@ export interface WatchOptions {
   bookmarkIntervalMs: number;
   /** Watches still open; the server closes them on shutdown. */
   registry: Set<ServerResponse>;
-  /** Whether the WatchList feature is on (sendInitialEvents allowed). */
-  watchList: boolean;
+  /** Whether streaming lists (sendInitialEvents) are served, refused (422) or unknown to the server. */
+  watchList: WatchListSupport;
 }
+
+/** true: streaming lists served; false: refused with 422 (the WatchList feature off); 'ignored': a server before 1.27. */
+export type WatchListSupport = boolean | 'ignored';
 
 /** JSON of frozen stored objects, computed once and shared by every watcher. */
 const jsonCache = new WeakMap<object, string>();
@@ -72,7 +75,7 @@ export function serveWatch(
 ): void {
   const filter: Filter = makeFilter(namespace, q);
   const rvParam = q.get('resourceVersion') ?? '';
-  const sendInitial = q.get('sendInitialEvents') === 'true';
+  const sendInitial = opts.watchList !== 'ignored' && q.get('sendInitialEvents') === 'true';
   const bookmarks = q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1';
   if (sendInitial && (!opts.watchList || q.get('resourceVersionMatch') !== 'NotOlderThan'))
     throw new ApiError(422, 'Invalid', `ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled and resourceVersionMatch is set to NotOlderThan`);

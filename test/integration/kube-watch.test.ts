@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { connect } from '../../src/kube/config.js';
 import { ClusterWatch } from '../../src/kube/watch.js';
-import { Sim } from '../../src/sim/sim.js';
+import { Sim, type SimOptions } from '../../src/sim/sim.js';
 import { installScenario } from '../../src/sim/scenarios.js';
 import { R } from '../../src/sim/resources.js';
 import { endAllWatches } from '../../src/sim/api/watch.js';
@@ -21,8 +21,14 @@ interface FrontHooks {
   pass?: (url: URL, up: IncomingMessage, res: ServerResponse) => boolean;
 }
 
-/** A TLS front with the sim's certificate that records each request as `PATH list|watch|stream`, and may hold a request or rewrite a response. */
-async function front(sim: Sim, upstream: URL, hooks: FrontHooks = {}) {
+/**
+ * A sim (speed 20, scenario pdb) behind a TLS front with its certificate that records each request
+ * as `PATH list|watch|stream`, and may hold a request or rewrite a response.
+ */
+async function simBehindFront(options: SimOptions = {}, hooks: FrontHooks = {}) {
+  const sim = new Sim({ speed: 20, ...options });
+  const upstream = new URL(await sim.listen(0));
+  installScenario(sim, 'pdb');
   const requests: string[] = [];
   const server = createServer({ key: sim.tls.key, cert: sim.tls.cert }, async (req, res) => {
     const url = new URL(req.url ?? '/', 'https://front');
@@ -41,11 +47,19 @@ async function front(sim: Sim, upstream: URL, hooks: FrontHooks = {}) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig().replace(upstream.origin, `https://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  const close = () => {
+  const close = async () => {
     server.closeAllConnections();
     server.close();
+    await sim.stop();
   };
-  return { kc, requests, close };
+  return { sim, kc, requests, close };
+}
+
+/** A promise to hold something on, and the function that lets it go. */
+function gate(): { released: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  return { released, release };
 }
 
 test('the watch marks data stale when the cluster goes away, says why, and recovers when it is back', async () => {
@@ -124,14 +138,10 @@ test('kinds the user may not read are settled and named, not a lost watch', asyn
 });
 
 test('paginated lists: a kind counts as synced once its watch is open, not when its list arrives', async () => {
-  const sim = new Sim({ speed: 20 });
-  const upstream = new URL(await sim.listen(0));
-  installScenario(sim, 'pdb');
   // Every pods watch held until released.
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
+  const { released, release } = gate();
   let heldWatches = 0;
-  const f = await front(sim, upstream, {
+  const f = await simBehindFront({}, {
     before: async (url) => {
       if (url.pathname.endsWith('/pods') && url.searchParams.get('watch') === 'true') {
         heldWatches++;
@@ -149,19 +159,14 @@ test('paginated lists: a kind counts as synced once its watch is open, not when 
   } finally {
     release();
     await watch.stop();
-    f.close();
-    await sim.stop();
+    await f.close();
   }
 });
 
 test('a streaming list: the objects come as events, and the kind is synced at the bookmark that ends them', async () => {
-  const sim = new Sim({ speed: 20 });
-  const upstream = new URL(await sim.listen(0));
-  installScenario(sim, 'pdb');
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
+  const { released, release } = gate();
   // The pods stream passes line by line up to the bookmark that ends its initial events; that line and the rest wait.
-  const f = await front(sim, upstream, {
+  const f = await simBehindFront({}, {
     pass: (url, up, res) => {
       if (!url.pathname.endsWith('/pods') || url.searchParams.get('sendInitialEvents') !== 'true') return false;
       let partial = '';
@@ -199,16 +204,13 @@ test('a streaming list: the objects come as events, and the kind is synced at th
   } finally {
     release();
     await watch.stop();
-    f.close();
-    await sim.stop();
+    await f.close();
   }
 });
 
 test('a server that refuses streaming lists (422: the WatchList feature off, as on Kubernetes 1.33) gets pages and a watch', async () => {
-  const sim = new Sim({ speed: 20, watchList: false });
-  const upstream = new URL(await sim.listen(0));
-  installScenario(sim, 'pdb');
-  const f = await front(sim, upstream);
+  const f = await simBehindFront({ watchList: false });
+  const sim = f.sim;
   const watch = new ClusterWatch(connect(f.kc, {}), () => {});
   watch.start();
   try {
@@ -219,16 +221,13 @@ test('a server that refuses streaming lists (422: the WatchList feature off, as 
     assert.deepEqual(pods.slice(0, 3), ['/api/v1/namespaces/default/pods stream', '/api/v1/namespaces/default/pods list', '/api/v1/namespaces/default/pods watch'], 'one refused stream, then a list and a watch');
   } finally {
     await watch.stop();
-    f.close();
-    await sim.stop();
+    await f.close();
   }
 });
 
 test('a server before 1.27 takes a streaming list for a plain watch: its first bookmark ends the initial state, and a relist is paginated', async () => {
-  const sim = new Sim({ speed: 20, watchList: 'ignored' });
-  const upstream = new URL(await sim.listen(0));
-  installScenario(sim, 'pdb');
-  const f = await front(sim, upstream);
+  const f = await simBehindFront({ watchList: 'ignored' });
+  const sim = f.sim;
   const watch = new ClusterWatch(connect(f.kc, {}), () => {});
   watch.start();
   try {
@@ -246,7 +245,6 @@ test('a server before 1.27 takes a streaming list for a plain watch: its first b
     await waitFor(() => watch.synced, 10_000, 'synced again');
   } finally {
     await watch.stop();
-    f.close();
-    await sim.stop();
+    await f.close();
   }
 });
